@@ -1,0 +1,167 @@
+"""Saving as you go, off the UI thread.
+
+The autosaver is the session's sink: every event and note change is queued and a single
+background thread writes it (one writer, so TinyDB is never used from two threads).
+Note edits are coalesced, so a burst of typing costs one write, and each keystroke is on
+disk within about half a second. A failed write (disk full, folder read-only) keeps the
+changes in memory, reports the error and retries until it succeeds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sessions.events import Event
+from sessions.session import Note, Session
+from sessions.store import IndexEntry, SessionStore
+
+NOTE_DELAY = 0.4
+"""Seconds to gather keystrokes before writing a note."""
+RETRY_DELAY = 2.0
+
+
+class Autosaver:
+    def __init__(self, store: SessionStore, session: Session) -> None:
+        self.store = store
+        self.session = session
+        self.error: str | None = None
+        self.saves = 0
+        self._cond = threading.Condition()
+        self._meta_pending = True
+        self._events: list[Event] = []
+        self._notes: dict[str, Note] = {}
+        self._notes_due = 0.0
+        self._index: IndexEntry | None = None
+        self._busy = False
+        self._pending_since: float | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="peercircle-autosave", daemon=True)
+
+    def start(self) -> Autosaver:
+        self.session.sink = self
+        self.event_added(self.session, None)
+        self._thread.start()
+        return self
+
+    # -- SessionSink ---------------------------------------------------------------------
+
+    def event_added(self, session: Session, event: Event | None) -> None:
+        with self._cond:
+            if event is not None:
+                self._events.append(event)
+            self._mark_pending()
+            # Summarised here, on the caller's thread, so the writer never reads live state.
+            self._index = IndexEntry.from_session(session)
+            self._cond.notify()
+
+    def note_changed(self, session: Session, note: Note) -> None:
+        with self._cond:
+            if not self._notes:
+                self._notes_due = time.monotonic() + NOTE_DELAY
+            self._mark_pending()
+            self._notes[note.id] = Note.from_dict(note.to_dict())  # a snapshot, not the live object
+            self._cond.notify()
+
+    def _mark_pending(self) -> None:
+        if self._pending_since is None:
+            self._pending_since = time.monotonic()
+
+    # -- control -------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> bool:
+        with self._cond:
+            return self._has_work(force=True) or self._busy
+
+    def unsaved_for(self) -> float:
+        """Seconds that the oldest change still waiting for the disk has waited (0 if none)."""
+        with self._cond:
+            if self._pending_since is None:
+                return 0.0
+            return time.monotonic() - self._pending_since
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Write everything now; True when all of it is on disk."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._notes_due = 0.0
+            self._cond.notify()
+            while self._has_work(force=True) or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(min(left, 0.05))
+                self._notes_due = 0.0
+        return self.error is None
+
+    def close(self, timeout: float = 5.0) -> bool:
+        saved = self.flush(timeout)
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        self._thread.join(timeout)
+        self.store.close(self.session.meta.id)
+        return saved
+
+    # -- the writer thread ---------------------------------------------------------------
+
+    def _has_work(self, force: bool = False) -> bool:
+        notes_ready = bool(self._notes) and (force or time.monotonic() >= self._notes_due)
+        return self._meta_pending or bool(self._events) or notes_ready or self._index is not None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopping and not self._has_work():
+                    timeout = max(0.0, self._notes_due - time.monotonic()) if self._notes else None
+                    self._cond.wait(timeout)
+                if self._stopping and not self._has_work(force=True):
+                    return
+                meta = self._meta_pending
+                events, self._events = self._events, []
+                notes, self._notes = list(self._notes.values()), {}
+                index, self._index = self._index, None
+                self._meta_pending = False
+                self._busy = True
+                started = time.monotonic()
+            try:
+                self._write(meta, events, notes, index)
+            except Exception as exc:  # noqa: BLE001 - any failure must keep the data, not kill the thread
+                with self._cond:
+                    self.error = _describe(exc)
+                    self._meta_pending |= meta
+                    self._events = events + self._events
+                    for note in notes:
+                        self._notes.setdefault(note.id, note)
+                    self._index = self._index or index
+                    self._busy = False
+                    self._cond.notify_all()
+                    self._cond.wait(RETRY_DELAY)
+                continue
+            with self._cond:
+                self.error = None
+                self.saves += 1
+                self._busy = False
+                # What is still queued arrived during this write, so it is younger than it.
+                self._pending_since = started if self._has_work(force=True) else None
+                self._cond.notify_all()
+
+    def _write(self, meta: bool, events: list[Event], notes: list[Note], index: IndexEntry | None) -> None:
+        sid = self.session.meta.id
+        if meta:
+            self.store.write_meta(self.session.meta)
+        if events:
+            self.store.append_events(sid, events)
+        if notes:
+            self.store.write_notes(sid, notes)
+        if index is not None:
+            self.store.update_index(index)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == 28:
+        return "The disk is full. Notes are kept in memory and saved when space is freed."
+    if isinstance(exc, PermissionError):
+        return "The data folder cannot be written to. Notes are kept in memory; retrying."
+    return f"Saving failed ({exc.__class__.__name__}: {exc}). Notes are kept in memory; retrying."

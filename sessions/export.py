@@ -1,0 +1,76 @@
+"""The session as Markdown: a title, the facts, a timing table, then one section per phase.
+
+The output is checked with markdown-it-py's "gfm-like" preset (the parser Textual's own
+Markdown widget uses), so what a facilitator previews is what they export.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sessions.summary import SessionSummary
+from sessions.timefmt import clock_text, minutes_text, signed_clock_text, wall_date, wall_time
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]")
+_BLOCK_START = re.compile(r"^(\s{0,3})([#=+\-*_>]|\d+[.)]|```|~~~)")
+
+
+def _inline(text: str) -> str:
+    """Text safe inside a table cell or a heading: one line, pipes and HTML escaped."""
+    text = _CONTROL.sub("", " ".join(text.split()))
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _block(text: str) -> str:
+    """Notes as paragraphs that can never open a heading, list, table, fence or HTML block."""
+    lines = []
+    for line in _CONTROL.sub("", text.replace("\r\n", "\n")).split("\n"):
+        line = line.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").rstrip()
+        line = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        # A trailing double space or backslash is a hard break; keep line breaks as typed.
+        lines.append(line + "  " if line else "")
+    return "\n".join(lines).strip()
+
+
+def render_markdown(summary: SessionSummary) -> str:
+    date = wall_date(summary.started_wall)
+    start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
+    out: list[str] = [f"# {_inline(summary.format_name)}, {date}", ""]
+    people = [f"{_inline(p)} (presenter)" if p == summary.presenter else _inline(p) for p in summary.people]
+    span = f"{start}–{end}" if end else f"from {start} (not ended)"
+    out += [
+        f"- **Date:** {date}, {span}",
+        f"- **Group:** {len(summary.people)} people: {', '.join(people)}",
+        f"- **Length:** {minutes_text(summary.elapsed)} (planned {minutes_text(summary.planned)}"
+        + (f"; paused {minutes_text(summary.paused)}" if summary.paused >= 1 else "")
+        + ")",
+        f"- **Session:** {summary.id}",
+        "",
+        "## Timing",
+        "",
+        "| # | Phase | Planned | Actual | Difference |",
+        "| ---: | --- | ---: | ---: | ---: |",
+    ]
+    for phase in summary.phases:
+        out.append(
+            f"| {phase.index + 1} | {_inline(phase.name)} | {clock_text(phase.planned)} | "
+            f"{clock_text(phase.actual)} | {signed_clock_text(phase.difference)} |"
+        )
+    if summary.skipped:
+        out += ["", f"Not reached: {', '.join(_inline(s) for s in summary.skipped)}."]
+    for phase in summary.phases:
+        out += ["", f"## {phase.index + 1}. {_inline(phase.name)}", ""]
+        if phase.rule:
+            out += [f"*{_inline(phase.rule)}*", ""]
+        when = f"{wall_time(phase.started_wall)}–{wall_time(phase.ended_wall)}".rstrip("–")
+        out.append(f"Planned {clock_text(phase.planned)} · actual {clock_text(phase.actual)} · {when}")
+        if phase.turns:
+            turns = ", ".join(
+                f"{_inline(t.person)} (passed)"
+                if t.passed
+                else f"{_inline(t.person)} {clock_text(t.seconds)}"
+                for t in phase.turns
+            )
+            out += ["", f"Turns: {turns}"]
+        out += ["", _block(phase.notes) if phase.notes.strip() else "*No notes.*"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,185 @@
+"""Sessions on disk: one TinyDB file per session plus a small index.
+
+One file per session keeps the cost of saving a note independent of how many past
+sessions the folder holds; the index keeps the history list cheap and can always be
+rebuilt from the session files.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from sessions.clock import Clock
+from sessions.events import Event
+from sessions.paths import ensure_private_dir
+from sessions.session import SCHEMA_VERSION, Note, Session, SessionMeta
+from sessions.storage import AtomicJSONStorage, atomic_write_text, remove_orphan_temps
+from sessions.summary import summarise
+
+
+class StoreError(Exception):
+    """Something about the stored sessions that the user needs to hear about."""
+
+
+class UnknownSession(StoreError):
+    pass
+
+
+class DamagedSession(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    id: str
+    created: str
+    format_name: str
+    group_size: int
+    length_seconds: float
+    ended: bool
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+    @classmethod
+    def from_session(cls, session: Session) -> IndexEntry:
+        summary = summarise(session)
+        return cls(
+            id=session.meta.id,
+            created=session.meta.created,
+            format_name=session.meta.format.name,
+            group_size=len(session.meta.people),
+            length_seconds=round(summary.elapsed, 1),
+            ended=session.ended,
+        )
+
+
+class SessionStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.sessions_dir = data_dir / "sessions"
+        self.index_path = data_dir / "index.json"
+        self._lock = threading.Lock()  # TinyDB is not thread-safe: one path in at a time
+        self._open: dict[str, TinyDB] = {}
+
+    def prepare(self) -> None:
+        """Create the private folders and clear temp files left by a killed write."""
+        ensure_private_dir(self.data_dir)
+        ensure_private_dir(self.sessions_dir)
+        remove_orphan_temps(self.data_dir)
+        remove_orphan_temps(self.sessions_dir)
+
+    def path_for(self, session_id: str) -> Path:
+        return self.sessions_dir / f"{session_id}.json"
+
+    # -- writing (called from the autosave thread) ---------------------------------------
+
+    def _db(self, session_id: str) -> TinyDB:
+        db = self._open.get(session_id)
+        if db is None:
+            db = TinyDB(self.path_for(session_id), storage=AtomicJSONStorage)
+            self._open[session_id] = db
+        return db
+
+    def write_meta(self, meta: SessionMeta) -> None:
+        with self._lock:
+            self._db(meta.id).table("meta").upsert(meta.to_dict(), Query().id == meta.id)
+
+    def append_events(self, session_id: str, events: list[Event]) -> None:
+        with self._lock:
+            table = self._db(session_id).table("events")
+            # Keyed by sequence number, so a retried write never stores an event twice.
+            fresh = [Document(e.to_dict(), doc_id=e.seq) for e in events if not table.contains(doc_id=e.seq)]
+            if fresh:
+                table.insert_multiple(fresh)
+
+    def write_notes(self, session_id: str, notes: list[Note]) -> None:
+        with self._lock:
+            table = self._db(session_id).table("notes")
+            for note in notes:
+                table.upsert(note.to_dict(), Query().id == note.id)
+
+    def update_index(self, entry: IndexEntry) -> None:
+        with self._lock, TinyDB(self.index_path, storage=AtomicJSONStorage) as db:
+            db.table("sessions").upsert(entry.to_dict(), Query().id == entry.id)
+
+    def close(self, session_id: str) -> None:
+        with self._lock:
+            db = self._open.pop(session_id, None)
+            if db is not None:
+                db.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def load(self, session_id: str, clock: Clock | None = None) -> Session:
+        path = self.path_for(session_id)
+        if not path.is_file():
+            raise UnknownSession(f"no session with id {session_id!r}; 'peercircle list' shows the ids")
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            metas = list(raw.get("meta", {}).values())
+            if len(metas) != 1:
+                raise ValueError("no session details")
+            meta = SessionMeta.from_dict(metas[0])
+            if meta.schema > SCHEMA_VERSION:
+                raise DamagedSession(
+                    f"session {session_id} was saved by a newer peercircle (schema {meta.schema}); "
+                    "update peercircle to open it"
+                )
+            events = sorted((Event.from_dict(e) for e in raw.get("events", {}).values()), key=lambda e: e.seq)
+            notes = [Note.from_dict(n) for n in raw.get("notes", {}).values()]
+        except DamagedSession:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DamagedSession(f"session file {path} is damaged ({exc.__class__.__name__}: {exc})") from exc
+        return Session(meta, events, notes, clock=clock, live=False)
+
+    def resolve(self, prefix: str) -> str:
+        """A full id from an id or an unambiguous start of one."""
+        if self.path_for(prefix).is_file():
+            return prefix
+        matches = [e.id for e in self.list_sessions() if e.id.startswith(prefix)] if prefix else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise UnknownSession(f"{prefix!r} matches {len(matches)} sessions; give more of the id")
+        raise UnknownSession(f"no session with id {prefix!r}; 'peercircle list' shows the ids")
+
+    def list_sessions(self) -> list[IndexEntry]:
+        """Past sessions, newest first; rebuilds the index when it is missing or unreadable."""
+        entries: list[IndexEntry] | None = None
+        try:
+            raw = json.loads(self.index_path.read_text(encoding="utf-8"))
+            entries = [IndexEntry(**doc) for doc in raw.get("sessions", {}).values()]
+        except (OSError, ValueError, TypeError, AttributeError):
+            entries = None
+        ids_on_disk = (
+            {p.stem for p in self.sessions_dir.glob("*.json")} if self.sessions_dir.is_dir() else set()
+        )
+        if entries is None or {e.id for e in entries} != ids_on_disk:
+            entries = self.rebuild_index()
+        return sorted(entries, key=lambda e: e.created, reverse=True)
+
+    def rebuild_index(self) -> list[IndexEntry]:
+        entries = []
+        for path in sorted(self.sessions_dir.glob("*.json")) if self.sessions_dir.is_dir() else []:
+            try:
+                entries.append(IndexEntry.from_session(self.load(path.stem)))
+            except StoreError:
+                continue
+        try:
+            ensure_private_dir(self.data_dir)
+            with self._lock:
+                atomic_write_text(
+                    self.index_path,
+                    json.dumps({"sessions": {str(i + 1): e.to_dict() for i, e in enumerate(entries)}}),
+                )
+        except OSError:
+            pass  # a read-only folder still lists what it can
+        return entries

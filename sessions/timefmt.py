@@ -1,0 +1,56 @@
+"""How durations read on screen and in records."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+
+def clock_text(seconds: float) -> str:
+    """'MM:SS' (or 'H:MM:SS') of a length, rounded to the nearest second."""
+    total = int(round(abs(seconds)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def signed_clock_text(seconds: float) -> str:
+    """'+01:05' or '-00:30'; '00:00' when the difference rounds to nothing."""
+    text = clock_text(seconds)
+    if int(round(abs(seconds))) == 0:
+        return text
+    return ("+" if seconds > 0 else "-") + text
+
+
+def countdown_text(remaining: float) -> str:
+    """The big countdown: whole seconds rounded up, so it reads 00:00 exactly at zero;
+    in overtime '+MM:SS' counting up."""
+    if remaining >= 0:
+        return clock_text(math.ceil(remaining - 1e-9))
+    return "+" + clock_text(math.floor(-remaining + 1e-9))
+
+
+def minutes_text(seconds: float) -> str:
+    """A human length: '45 min', '1 h 05 min', or '40 s' under a minute."""
+    total = int(round(seconds))
+    if total < 60:
+        return f"{total} s"
+    minutes = int(round(seconds / 60))
+    if minutes >= 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes} min"
+
+
+def wall_time(iso: str) -> str:
+    """'14:05' from an ISO timestamp; '' when there is none."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def wall_date(iso: str) -> str:
+    """'Thursday 26 November 2026' from an ISO timestamp."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"

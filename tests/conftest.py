@@ -1,0 +1,56 @@
+"""Shared fixtures. Every test runs with a private data folder and a fake HOME, so no test
+can ever read or write a user's real sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sessions.clock import FakeClock
+from sessions.format_file import Library, load_library
+from sessions.formats import Format
+from sessions.session import Session
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PEERCIRCLE_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("PEERCIRCLE_EXPORT_DIR", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    return home
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture
+def als(library: Library) -> Format:
+    fmt = library.get("action-learning-set")
+    assert fmt is not None
+    return fmt
+
+
+GROUP = ("Aisha", "Ben", "Ciara", "Dev", "Eilidh", "Fraser")
+
+
+@pytest.fixture
+def als_session(als: Format, clock: FakeClock) -> Session:
+    session = Session.new(als, GROUP, "Aisha", clock=clock)
+    session.start()
+    return session

@@ -1,0 +1,73 @@
+"""The Markdown export: the structure holds, whatever the notes contain."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from sessions.clock import FakeClock
+from sessions.export import render_markdown
+from sessions.formats import Format
+from sessions.session import Session
+from sessions.summary import summarise
+
+PARSER = MarkdownIt("gfm-like")  # the parser Textual's Markdown widget uses
+
+
+def headings(markdown: str) -> list[tuple[str, str]]:
+    tree = SyntaxTreeNode(PARSER.parse(markdown))
+    return [(node.tag, node.children[0].content) for node in tree.walk() if node.type == "heading"]
+
+
+def finished(session: Session, clock: FakeClock, notes: dict[int, str]) -> str:
+    for index in range(len(session.meta.format.phases)):
+        if index:
+            session.next_phase()
+        if index in notes:
+            session.write_note(index, notes[index])
+        clock.advance(100)
+    session.end()
+    return render_markdown(summarise(session))
+
+
+def test_one_heading_per_phase(als_session: Session, als: Format, clock: FakeClock) -> None:
+    markdown = finished(als_session, clock, {0: "Case: drift", 2: "What would success look like?"})
+    found = headings(markdown)
+    assert found[0] == ("h1", "Action Learning Set, Thursday 26 November 2026")
+    assert found[1] == ("h2", "Timing")
+    assert found[2:] == [("h2", f"{i}. {p.name}") for i, p in enumerate(als.phases, 1)]
+    assert "Case: drift" in markdown and "What would success look like?" in markdown
+
+
+def test_timing_table_has_a_row_per_phase(als_session: Session, als: Format, clock: FakeClock) -> None:
+    tree = SyntaxTreeNode(PARSER.parse(finished(als_session, clock, {})))
+    rows = [n for n in tree.walk() if n.type == "tr"]
+    assert len(rows) == 1 + len(als.phases)
+    assert all(len(r.children) == 5 for r in rows)
+
+
+def test_hostile_notes_never_add_headings_or_html(
+    als_session: Session, als: Format, clock: FakeClock
+) -> None:
+    hostile = (
+        "# heading?\nSetext?\n===\n<script>alert(1)</script>\n| a | b |\n|---|---|\n"
+        "\x1b[31mred\x1b[0m\n```\n- list?\n> quote?"
+    )
+    markdown = finished(als_session, clock, {i: hostile for i in range(len(als.phases))})
+    assert len(headings(markdown)) == 2 + len(als.phases)
+    tokens = PARSER.parse(markdown)
+    assert not any(t.type in ("html_block", "html_inline", "fence", "blockquote_open") for t in tokens)
+    assert sum(t.type == "table_open" for t in tokens) == 1
+    assert "\x1b" not in markdown
+    assert "heading?" in markdown and "alert(1)" in markdown  # the words survive, harmless
+
+
+def test_turns_and_passes_are_in_the_record(als_session: Session, clock: FakeClock) -> None:
+    als_session.next_phase()
+    clock.advance(30)
+    als_session.next_speaker()
+    als_session.pass_turn()
+    als_session.end()
+    markdown = render_markdown(summarise(als_session))
+    assert "Turns: Ben 00:30, Ciara (passed)" in markdown
+    assert "Not reached:" in markdown

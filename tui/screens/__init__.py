@@ -1,0 +1,1 @@
+"""One screen per step a facilitator takes: home, format, group, live, summary."""
