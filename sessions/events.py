@@ -12,8 +12,33 @@ class EventKind(StrEnum):
     RESUME = "resume"
     NEXT_SPEAKER = "next_speaker"
     PASS = "pass"
+    PREVIOUS_SPEAKER = "previous_speaker"
+    JUMP = "jump"
+    """data: person. In a go-round the person takes the turn now; in other phases the
+    facilitator marks who has the floor (person None: nobody in particular)."""
     NEXT_PHASE = "next_phase"
+    EXTEND = "extend"
+    """data: target ("phase" or "turn"), seconds (negative to trim)."""
+    JOIN = "join"
+    """data: person, a late arrival; takes turns from the next round."""
+    LEAVE = "leave"
+    """data: person; out of upcoming turns, airtime so far kept."""
+    SETTING = "setting"
+    """data: name ("quietest_first" or "auto_advance"), value (bool)."""
+    UNDO = "undo"
+    """Takes back the last advance (speaker, pass, jump or phase) as if it never happened."""
     END = "end"
+
+
+UNDOABLE = frozenset(
+    {
+        EventKind.NEXT_SPEAKER,
+        EventKind.PASS,
+        EventKind.PREVIOUS_SPEAKER,
+        EventKind.JUMP,
+        EventKind.NEXT_PHASE,
+    }
+)
 
 
 @dataclass(frozen=True)

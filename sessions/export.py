@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sessions.summary import SessionSummary
+from sessions.summary import SessionSummary, share_bar
 from sessions.timefmt import clock_text, minutes_text, signed_clock_text, wall_date, wall_time
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]")
@@ -36,7 +36,8 @@ def render_markdown(summary: SessionSummary) -> str:
     date = wall_date(summary.started_wall)
     start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
     out: list[str] = [f"# {_inline(summary.format_name)}, {date}", ""]
-    people = [f"{_inline(p)} (presenter)" if p == summary.presenter else _inline(p) for p in summary.people]
+    people = [f"{_inline(p)} (presenter)" if p in summary.presenters else _inline(p) for p in summary.people]
+    people += [f"{_inline(p)} (arrived late)" for p in summary.joined]
     span = f"{start}–{end}" if end else f"from {start} (not ended)"
     out += [
         f"- **Date:** {date}, {span}",
@@ -44,7 +45,8 @@ def render_markdown(summary: SessionSummary) -> str:
         f"- **Length:** {minutes_text(summary.elapsed)} (planned {minutes_text(summary.planned)}"
         + (f"; paused {minutes_text(summary.paused)}" if summary.paused >= 1 else "")
         + ")",
-        f"- **Session:** {summary.id}",
+        f"- **Session:** {summary.id}"
+        + (f" · turn order shuffled with seed {summary.seed}" if summary.seed is not None else ""),
         "",
         "## Timing",
         "",
@@ -73,4 +75,21 @@ def render_markdown(summary: SessionSummary) -> str:
             )
             out += ["", f"Turns: {turns}"]
         out += ["", _block(phase.notes) if phase.notes.strip() else "*No notes.*"]
+    out += ["", *airtime_table(summary)]
     return "\n".join(out) + "\n"
+
+
+def airtime_table(summary: SessionSummary) -> list[str]:
+    """Who held the floor, for how long, as a share of all the airtime recorded."""
+    total = sum(summary.airtime.values())
+    lines = ["## Airtime", ""]
+    if total <= 0:
+        return [*lines, "*No airtime recorded.*"]
+    lines += ["| Person | Time | Share | |", "| --- | ---: | ---: | --- |"]
+    for person, seconds in sorted(summary.airtime.items(), key=lambda kv: -kv[1]):
+        share = seconds / total
+        note = " (left)" if person in summary.left else ""
+        lines.append(
+            f"| {_inline(person)}{note} | {clock_text(seconds)} | {share:.0%} | `{share_bar(share)}` |"
+        )
+    return lines

@@ -8,9 +8,11 @@ The convention is meant to be copied by someone who has never seen a config lang
     - Timings: published                  <- or "suggested"
     - Group size: 5-9
     - Presenter: yes                      <- "no" for rounds without a case-holder
+    - Cycle: per presenter                <- run the phases once for each presenter
 
     ## Problem                            <- one second-level heading per phase
     - Minutes: 5                          <- or "Minutes each: 1" (per person)
+    - Turn minutes: 2                     <- optional countdown for each turn
     - Mode: presenter
     - Rule: The presenter speaks without interruption.
     - Protected: yes
@@ -50,10 +52,11 @@ class FormatError(Exception):
         super().__init__(f"{path}: {first}")
 
 
-HEADER_KEYS = {"source", "timings", "group size", "presenter", "id"}
+HEADER_KEYS = {"source", "timings", "group size", "presenter", "cycle", "id"}
 PHASE_KEYS = {
     "minutes",
     "minutes each",
+    "turn minutes",
     "mode",
     "rule",
     "prompt",
@@ -165,12 +168,14 @@ def parse_format(text: str, path: str = "<format>", origin: str = "user") -> For
     fid = _slug(Path(path).stem if path != "<format>" else head.title)
     source, timings, group = "", "suggested", (2, 12)
     needs_presenter = True
+    cycle = False
     for key, value, line in head.fields[1:]:
         if key not in HEADER_KEYS:
             problems.append(
                 FormatProblem(
                     line,
-                    f"unknown field '{key}'; under the title use: Source, Timings, Group size, Presenter",
+                    f"unknown field '{key}'; under the title use: "
+                    "Source, Timings, Group size, Presenter, Cycle",
                 )
             )
         elif key == "id":
@@ -191,6 +196,12 @@ def parse_format(text: str, path: str = "<format>", origin: str = "user") -> For
                 group = (int(match[1]), int(match[2]))
         elif key == "presenter":
             needs_presenter = _yes_no(value, line, key, problems)
+        elif key == "cycle":
+            if value.lower() not in ("per presenter", "once"):
+                problems.append(
+                    FormatProblem(line, f"Cycle should be 'per presenter' or 'once', not '{value}'")
+                )
+            cycle = value.lower() == "per presenter"
     for section in sections[1:]:
         if section.fields[0][1] == "1":
             problems.append(
@@ -232,6 +243,7 @@ def parse_format(text: str, path: str = "<format>", origin: str = "user") -> For
         group_min=group[0],
         group_max=group[1],
         needs_presenter=needs_presenter,
+        cycle_per_presenter=cycle and needs_presenter,
         origin=origin,
         path=path,
     )
@@ -247,10 +259,10 @@ def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bo
                 FormatProblem(
                     line,
                     f"unknown field '{key}' in phase '{section.title}'; use Minutes, Minutes each, "
-                    "Mode, Rule, Prompt, Repeat rounds, Protected",
+                    "Turn minutes, Mode, Rule, Prompt, Repeat rounds, Protected",
                 )
             )
-        elif key in ("minutes", "minutes each"):
+        elif key in ("minutes", "minutes each", "turn minutes"):
             values[key] = _number(value, line, key, problems)
         elif key == "mode":
             try:
@@ -306,6 +318,7 @@ def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bo
         mode=mode,  # type: ignore[arg-type]
         minutes=values.get("minutes"),  # type: ignore[arg-type]
         minutes_each=values.get("minutes each"),  # type: ignore[arg-type]
+        turn_minutes=values.get("turn minutes"),  # type: ignore[arg-type]
         rule=str(values.get("rule", "")),
         description="\n\n".join(section.paragraphs),
         prompts=tuple(prompts),

@@ -51,10 +51,17 @@ class Phase:
     rule: str = ""
     description: str = ""
     prompts: tuple[str, ...] = ()
+    turn_minutes: float | None = None
+    """A per-turn countdown in go-rounds (defaults to minutes_each when that is set)."""
     repeat_rounds: bool = False
     """Go round again after the last person, until the phase's time is up."""
     protected: bool = False
     """The group holds the time even if the speaker finishes early."""
+
+    @property
+    def turn_seconds(self) -> float | None:
+        minutes = self.turn_minutes if self.turn_minutes is not None else self.minutes_each
+        return minutes * 60 if minutes is not None and self.mode.takes_turns else None
 
     def planned_seconds(self, rotation_size: int) -> float:
         if self.minutes_each is not None:
@@ -74,6 +81,7 @@ class Phase:
             mode=SpeakerMode(data["mode"]),
             minutes=data.get("minutes"),
             minutes_each=data.get("minutes_each"),
+            turn_minutes=data.get("turn_minutes"),
             rule=data.get("rule", ""),
             description=data.get("description", ""),
             prompts=tuple(data.get("prompts", ())),
@@ -94,12 +102,15 @@ class Format:
     group_min: int = 2
     group_max: int = 12
     needs_presenter: bool = True
+    cycle_per_presenter: bool = False
+    """The phases run once for each presenter in turn (Troika, Wise Crowds, airtime in a set)."""
     origin: str = "built-in"
     path: str = field(default="", compare=False)
 
-    def planned_seconds(self, group_size: int) -> float:
+    def planned_seconds(self, group_size: int, presenters: int = 1) -> float:
         members = group_size - 1 if self.needs_presenter else group_size
-        return sum(p.planned_seconds(members) for p in self.phases)
+        cycles = presenters if self.cycle_per_presenter else 1
+        return cycles * sum(p.planned_seconds(members) for p in self.phases)
 
     def to_dict(self) -> dict:
         return {
@@ -111,6 +122,7 @@ class Format:
             "group_min": self.group_min,
             "group_max": self.group_max,
             "needs_presenter": self.needs_presenter,
+            "cycle_per_presenter": self.cycle_per_presenter,
             "origin": self.origin,
             "phases": [p.to_dict() for p in self.phases],
         }
@@ -127,5 +139,6 @@ class Format:
             group_min=int(data.get("group_min", 2)),
             group_max=int(data.get("group_max", 12)),
             needs_presenter=bool(data.get("needs_presenter", True)),
+            cycle_per_presenter=bool(data.get("cycle_per_presenter", False)),
             origin=data.get("origin", "built-in"),
         )

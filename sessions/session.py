@@ -7,9 +7,10 @@ autosaver) hears about every event and note change so nothing typed is lost.
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sessions import __version__
@@ -71,18 +72,35 @@ class SessionMeta:
     id: str
     format: Format
     people: tuple[str, ...]
-    presenter: str | None
+    """As entered: seating order."""
+    presenters: tuple[str, ...]
+    """As chosen; one for most formats, several when the format cycles per presenter."""
     created: str
+    seed: int | None = None
+    """When set, the rotation and presenter order are shuffled with it (shown on screen)."""
     app_version: str = __version__
     schema: int = SCHEMA_VERSION
+
+    @property
+    def presenter(self) -> str | None:
+        return self.presenters[0] if self.presenters else None
+
+    @property
+    def rotation(self) -> tuple[str, ...]:
+        return shuffled(self.people, self.seed)
+
+    @property
+    def presenter_order(self) -> tuple[str, ...]:
+        return shuffled(self.presenters, self.seed)
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "format": self.format.to_dict(),
             "people": list(self.people),
-            "presenter": self.presenter,
+            "presenters": list(self.presenters),
             "created": self.created,
+            "seed": self.seed,
             "app_version": self.app_version,
             "schema": self.schema,
         }
@@ -93,11 +111,21 @@ class SessionMeta:
             id=str(raw["id"]),
             format=Format.from_dict(raw["format"]),
             people=tuple(raw["people"]),
-            presenter=raw.get("presenter"),
+            presenters=tuple(raw.get("presenters", ())),
             created=str(raw["created"]),
+            seed=raw.get("seed"),
             app_version=str(raw.get("app_version", "")),
             schema=int(raw.get("schema", SCHEMA_VERSION)),
         )
+
+
+def shuffled(names: tuple[str, ...], seed: int | None) -> tuple[str, ...]:
+    """``names`` in a reproducible shuffled order, or unchanged without a seed."""
+    if seed is None:
+        return names
+    order = list(names)
+    random.Random(seed).shuffle(order)
+    return tuple(order)
 
 
 class GroupError(ValueError):
@@ -110,7 +138,18 @@ def clean_names(raw: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in parts if p.strip())
 
 
-def check_group(fmt: Format, people: tuple[str, ...], presenter: str | None) -> None:
+def as_presenters(presenters: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    if presenters is None:
+        return ()
+    if isinstance(presenters, str):
+        return (presenters,)
+    return tuple(presenters)
+
+
+def check_group(
+    fmt: Format, people: tuple[str, ...], presenters: str | tuple[str, ...] | list[str] | None
+) -> None:
+    chosen = as_presenters(presenters)
     if len(people) < 2:
         raise GroupError("Enter at least 2 names, separated by commas.")
     if len(people) > 12:
@@ -122,12 +161,15 @@ def check_group(fmt: Format, people: tuple[str, ...], presenter: str | None) -> 
     if any(len(p) > 40 for p in people):
         raise GroupError("A name is longer than 40 characters; use a shorter form.")
     if fmt.needs_presenter:
-        if presenter is None:
+        if not chosen:
             raise GroupError("Choose the presenter (the person bringing the case).")
-        if presenter not in people:
-            raise GroupError(f"The presenter {presenter!r} is not in the group.")
-        if len(people) < 2:
-            raise GroupError("This format needs a presenter and at least one member.")
+        for presenter in chosen:
+            if presenter not in people:
+                raise GroupError(f"The presenter {presenter!r} is not in the group.")
+        if len(set(chosen)) != len(chosen):
+            raise GroupError("Each presenter can be chosen once.")
+        if len(chosen) > 1 and not fmt.cycle_per_presenter:
+            raise GroupError(f"{fmt.name} has one presenter per session.")
 
 
 def new_session_id(now: datetime) -> str:
@@ -140,7 +182,14 @@ class LiveView:
 
     phase: Phase
     phase_index: int
+    """Index of the phase within the format."""
     phase_count: int
+    step_index: int
+    """Index of the step (phase within its cycle) within the whole session."""
+    step_count: int
+    cycle: int
+    cycle_count: int
+    presenter: str | None
     planned: float
     elapsed: float
     remaining: float
@@ -148,18 +197,45 @@ class LiveView:
     paused: bool
     ended: bool
     speaker: str | None
+    """Whose turn it is (go-rounds), the presenter (presenting), or who was marked."""
     upcoming: tuple[str, ...]
     round: int
-    turn_number: int | None
+    turn_planned: float | None
+    turn_remaining: float | None
     rotation_size: int
     round_complete: bool
-    is_last_phase: bool
-    presenter: str | None
+    is_last_step: bool
+    members: tuple[str, ...]
+    """Everyone present, in rotation order: the numbers on screen index this."""
+    left: tuple[str, ...]
+    airtime: dict[str, float]
+    quietest_first: bool
+    auto_advance: bool
+    seed: int | None
     session_elapsed: float
+    scheduled_end: datetime | None
+    """When the session would end had every phase run to plan from the start."""
+    projected_end: datetime | None
+    """When it will end if the current phase keeps to its (extended) box and the rest to plan."""
 
     @property
     def overtime(self) -> bool:
         return self.remaining < 0
+
+    @property
+    def is_last_phase(self) -> bool:
+        return self.is_last_step
+
+    @property
+    def behind(self) -> float:
+        """Seconds behind plan (negative when ahead)."""
+        if self.scheduled_end is None or self.projected_end is None:
+            return 0.0
+        return (self.projected_end - self.scheduled_end).total_seconds()
+
+
+AUTO_ADVANCE_QUIET = 5.0
+"""Auto-advance waits until the facilitator has not typed for this many seconds."""
 
 
 class Session:
@@ -179,30 +255,30 @@ class Session:
         self.notes: list[Note] = list(notes or [])
         self.clock: Clock = clock or SystemClock()
         self.sink: SessionSink = sink or _NoSink()
-        self.timeline = Timeline.replay(meta.format, meta.people, meta.presenter, self.events)
+        self.timeline = Timeline.replay(meta.format, meta.rotation, meta.presenter_order, self.events)
 
     @classmethod
     def new(
         cls,
         fmt: Format,
         people: tuple[str, ...],
-        presenter: str | None,
+        presenters: str | tuple[str, ...] | list[str] | None,
         clock: Clock | None = None,
         sink: SessionSink | None = None,
+        seed: int | None = None,
     ) -> Session:
         clock = clock or SystemClock()
-        if not fmt.needs_presenter:
-            presenter = None
-        check_group(fmt, people, presenter)
+        chosen = as_presenters(presenters) if fmt.needs_presenter else ()
+        check_group(fmt, people, chosen)
         now = clock.now()
-        meta = SessionMeta(new_session_id(now), fmt, people, presenter, now.isoformat(timespec="seconds"))
+        meta = SessionMeta(
+            new_session_id(now), fmt, tuple(people), chosen, now.isoformat(timespec="seconds"), seed=seed
+        )
         return cls(meta, clock=clock, sink=sink)
 
     # -- commands ------------------------------------------------------------------------
 
     def _record(self, kind: EventKind, **data: object) -> Event | None:
-        if not self.timeline.can_apply(kind):
-            return None
         event = Event(
             seq=len(self.events) + 1,
             kind=kind,
@@ -210,6 +286,8 @@ class Session:
             wall=self.clock.now().isoformat(timespec="seconds"),
             data=dict(data),
         )
+        if not self.timeline.can_apply(event):
+            return None
         self.events.append(event)
         self.timeline.apply(event)
         self.sink.event_added(self, event)
@@ -233,25 +311,90 @@ class Session:
     def pass_turn(self) -> Event | None:
         return self._record(EventKind.PASS)
 
+    def previous_speaker(self) -> Event | None:
+        return self._record(EventKind.PREVIOUS_SPEAKER)
+
+    def jump_to(self, person: str | None) -> Event | None:
+        """In a go-round: ``person`` takes the turn now. Otherwise: mark who has the floor."""
+        return self._record(EventKind.JUMP, person=person)
+
+    def jump_to_number(self, number: int) -> Event | None:
+        """The person numbered ``number`` (from 1) on screen."""
+        members = self.view().members
+        if not 1 <= number <= len(members):
+            return None
+        person = members[number - 1]
+        if not self.timeline.takes_turns and self.timeline.floor == person:
+            return self.jump_to(None)  # pressing the same number again clears the mark
+        return self.jump_to(person)
+
     def next_phase(self) -> Event | None:
         return self._record(EventKind.NEXT_PHASE)
+
+    def advance_needs_confirmation(self) -> bool:
+        """A protected phase (the group holds the silence) asks before ending early."""
+        view = self.view()
+        return view.phase.protected and view.remaining > 0
+
+    def extend_phase(self, minutes: float = 1) -> Event | None:
+        return self._record(EventKind.EXTEND, target="phase", seconds=minutes * 60)
+
+    def extend_turn(self, minutes: float = 1) -> Event | None:
+        return self._record(EventKind.EXTEND, target="turn", seconds=minutes * 60)
+
+    def add_person(self, name: str) -> Event | None:
+        """A late arrival: they take turns from the next round."""
+        return self._record(EventKind.JOIN, person=" ".join(name.split()))
+
+    def remove_person(self, name: str) -> Event | None:
+        """Someone leaves: out of upcoming turns, their airtime so far kept."""
+        return self._record(EventKind.LEAVE, person=name)
+
+    def set_quietest_first(self, on: bool) -> Event | None:
+        if self.timeline.quietest_first == on:
+            return None
+        return self._record(EventKind.SETTING, name="quietest_first", value=on)
+
+    def set_auto_advance(self, on: bool) -> Event | None:
+        if self.timeline.auto_advance == on:
+            return None
+        return self._record(EventKind.SETTING, name="auto_advance", value=on)
+
+    def undo(self) -> Event | None:
+        """Take back the last advance (speaker, pass, jump or phase), keeping the time run."""
+        return self._record(EventKind.UNDO)
+
+    def auto_advance_due(self, last_typed: float | None) -> bool:
+        if not self.timeline.auto_advance or self.timeline.paused or self.ended:
+            return False
+        if last_typed is not None and self.clock.monotonic() - last_typed < AUTO_ADVANCE_QUIET:
+            return False
+        view = self.view()
+        return view.remaining <= 0 and not view.is_last_step
+
+    def auto_advance(self, last_typed: float | None) -> Event | None:
+        """Move to the next phase at zero when the session asks for it, unless the
+        facilitator is typing (never cut a note off mid-sentence)."""
+        if not self.auto_advance_due(last_typed):
+            return None
+        return self._record(EventKind.NEXT_PHASE, auto=True)
 
     def end(self) -> Event | None:
         return self._record(EventKind.END)
 
     # -- notes ---------------------------------------------------------------------------
 
-    def note_for(self, phase_index: int, kind: str = "shared") -> Note | None:
-        return next((n for n in self.notes if n.phase_index == phase_index and n.kind == kind), None)
+    def note_for(self, step_index: int, kind: str = "shared") -> Note | None:
+        return next((n for n in self.notes if n.phase_index == step_index and n.kind == kind), None)
 
-    def write_note(self, phase_index: int, text: str, kind: str = "shared") -> Note | None:
-        """Set the text of a phase's note (created on first use) and tell the sink."""
+    def write_note(self, step_index: int, text: str, kind: str = "shared") -> Note | None:
+        """Set the text of a step's note (created on first use) and tell the sink."""
         now = self.clock.now().isoformat(timespec="seconds")
-        note = self.note_for(phase_index, kind)
+        note = self.note_for(step_index, kind)
         if note is None:
             if not text:
                 return None
-            note = Note(f"{phase_index}-{kind}", phase_index, text, now, now, kind)
+            note = Note(f"{step_index}-{kind}", step_index, text, now, now, kind)
             self.notes.append(note)
         elif note.text == text:
             return note
@@ -278,24 +421,40 @@ class Session:
         """The live state now: remaining = planned - active time since the phase began."""
         tl = self.timeline
         now = self.now_mono()
-        run = tl.phases[-1] if tl.phases else None
         active = tl.active_at(now)
-        elapsed = active - run.started if run else 0.0
-        if run and run.ended is not None:
-            elapsed = run.ended - run.started
-        planned = run.planned if run else 0.0
-        phase = self.meta.format.phases[tl.phase_index]
-        turn = tl.current_turn
-        if turn is not None:
-            speaker: str | None = turn.person
-        elif phase.mode is SpeakerMode.PRESENTER:
-            speaker = self.meta.presenter
+        run = tl.run
+        if run is None:
+            elapsed, planned = 0.0, tl.phase.planned_seconds(len(tl.members()))
         else:
-            speaker = None
+            elapsed = (run.ended if run.ended is not None else active) - run.started
+            planned = run.planned
+        phase = tl.phase
+        if tl.takes_turns:
+            speaker = tl.current
+        elif phase.mode is SpeakerMode.PRESENTER and tl.floor is None:
+            speaker = tl.presenter
+        else:
+            speaker = tl.floor
+        turn_planned = tl.turn_planned(tl.current) if tl.current else None
+        turn_remaining = turn_planned - tl.turn_used(tl.current, active) if turn_planned is not None else None
+        scheduled = projected = None
+        if tl.started and self.live and not tl.ended:
+            members = len(tl.members())
+            scheduled = datetime.fromisoformat(tl.start_wall) + timedelta(seconds=self._initial_plan())
+            rest = sum(
+                self.meta.format.phases[s.phase_index].planned_seconds(members)
+                for s in tl.steps[tl.step_index + 1 :]
+            )
+            projected = self.clock.now() + timedelta(seconds=max(0.0, planned - elapsed) + rest)
         return LiveView(
             phase=phase,
-            phase_index=tl.phase_index,
+            phase_index=tl.step.phase_index,
             phase_count=len(self.meta.format.phases),
+            step_index=tl.step_index,
+            step_count=len(tl.steps),
+            cycle=tl.step.cycle,
+            cycle_count=len(tl.steps) // max(1, len(self.meta.format.phases)),
+            presenter=tl.presenter,
             planned=planned,
             elapsed=elapsed,
             remaining=planned - elapsed,
@@ -304,10 +463,24 @@ class Session:
             speaker=speaker,
             upcoming=tl.upcoming(2),
             round=tl.round,
-            turn_number=(tl.turn_index + 1) if tl.turn_index is not None else None,
-            rotation_size=len(tl.rotation),
-            round_complete=bool(tl.rotation) and tl.turn_index is None,
-            is_last_phase=tl.is_last_phase,
-            presenter=self.meta.presenter,
+            turn_planned=turn_planned,
+            turn_remaining=turn_remaining,
+            rotation_size=len(tl.members()) if tl.takes_turns else 0,
+            round_complete=tl.round_complete,
+            is_last_step=tl.is_last_step,
+            members=tuple(p for p in tl.roster if p not in tl.left),
+            left=tuple(tl.left),
+            airtime=tl.airtime(active),
+            quietest_first=tl.quietest_first,
+            auto_advance=tl.auto_advance,
+            seed=self.meta.seed,
             session_elapsed=active,
+            scheduled_end=scheduled,
+            projected_end=projected,
         )
+
+    def _initial_plan(self) -> float:
+        """The whole session's planned length for the group as it started."""
+        fmt = self.meta.format
+        members = len(self.meta.people) - (1 if fmt.needs_presenter else 0)
+        return sum(fmt.phases[s.phase_index].planned_seconds(members) for s in self.timeline.steps)

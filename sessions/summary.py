@@ -1,4 +1,4 @@
-"""What a session amounted to: each phase planned against actual, turns, pauses and notes."""
+"""What a session amounted to: each phase planned against actual, turns, airtime, notes."""
 
 from __future__ import annotations
 
@@ -18,15 +18,20 @@ class TurnSummary:
 
 @dataclass(frozen=True)
 class PhaseSummary:
+    """One step of the session: a phase, in its cycle when the format cycles."""
+
     index: int
     name: str
     mode: SpeakerMode
     rule: str
+    presenter: str | None
+    cycle: int
     planned: float
     actual: float
     started_wall: str
     ended_wall: str
     turns: tuple[TurnSummary, ...]
+    airtime: dict[str, float]
     notes: str
 
     @property
@@ -39,16 +44,26 @@ class SessionSummary:
     id: str
     format_name: str
     people: tuple[str, ...]
-    presenter: str | None
+    presenters: tuple[str, ...]
+    cycles: int
     started_wall: str
     ended_wall: str
     ended: bool
     phases: tuple[PhaseSummary, ...]
-    """Only the phases that were reached."""
+    """Only the steps that were reached."""
     skipped: tuple[str, ...]
-    """Names of phases never reached (the session ended early)."""
+    """Names of steps never reached (the session ended early)."""
     active: float
     paused: float
+    airtime: dict[str, float]
+    """Seconds each person held the floor: turns, presenting, and marked speaking."""
+    joined: tuple[str, ...]
+    left: tuple[str, ...]
+    seed: int | None
+
+    @property
+    def presenter(self) -> str | None:
+        return self.presenters[0] if self.presenters else None
 
     @property
     def elapsed(self) -> float:
@@ -60,6 +75,10 @@ class SessionSummary:
         return sum(p.planned for p in self.phases)
 
 
+def step_name(name: str, presenter: str | None, cycles: int) -> str:
+    return f"{name} ({presenter})" if cycles > 1 and presenter else name
+
+
 def summarise(session: Session) -> SessionSummary:
     tl = session.timeline
     # An unfinished session is summarised up to now when live, and up to its last event
@@ -67,43 +86,63 @@ def summarise(session: Session) -> SessionSummary:
     now = session.now_mono()
     active_now = tl.active_at(now)
     fmt = session.meta.format
+    cycles = len(tl.steps) // max(1, len(fmt.phases))
     phases = []
-    for run in tl.phases:
+    for run in tl.steps_run:
+        segments = [s for s in tl.segments if s.step == run.step]
+        airtime: dict[str, float] = {}
+        for seg in segments:
+            airtime[seg.person] = airtime.get(seg.person, 0.0) + seg.seconds(active_now)
         end = run.ended if run.ended is not None else active_now
-        turns = tuple(
-            TurnSummary(
-                t.person, t.round, (t.ended if t.ended is not None else active_now) - t.started, t.passed
-            )
-            for t in tl.turns
-            if t.phase_index == run.index
-        )
-        note = session.note_for(run.index)
-        phase = fmt.phases[run.index]
+        note = session.note_for(run.step)
+        phase = fmt.phases[run.phase_index]
         phases.append(
             PhaseSummary(
-                index=run.index,
-                name=phase.name,
+                index=run.step,
+                name=step_name(phase.name, run.presenter, cycles),
                 mode=phase.mode,
                 rule=phase.rule,
+                presenter=run.presenter,
+                cycle=run.cycle,
                 planned=run.planned,
                 actual=end - run.started,
                 started_wall=run.started_wall,
                 ended_wall=run.ended_wall or "",
-                turns=turns,
+                turns=tuple(
+                    TurnSummary(s.person, s.round, s.seconds(active_now), s.passed)
+                    for s in segments
+                    if s.kind == "turn"
+                ),
+                airtime=airtime,
                 notes=note.text if note else "",
             )
         )
-    reached = {run.index for run in tl.phases}
+    reached = {run.step for run in tl.steps_run}
     return SessionSummary(
         id=session.meta.id,
         format_name=fmt.name,
-        people=session.meta.people,
-        presenter=session.meta.presenter,
+        people=session.meta.rotation,
+        presenters=session.meta.presenter_order,
+        cycles=cycles,
         started_wall=tl.start_wall,
         ended_wall=tl.end_wall,
         ended=tl.ended,
         phases=tuple(phases),
-        skipped=tuple(p.name for i, p in enumerate(fmt.phases) if i not in reached),
+        skipped=tuple(
+            step_name(fmt.phases[s.phase_index].name, s.presenter, cycles)
+            for i, s in enumerate(tl.steps)
+            if i not in reached
+        ),
         active=active_now,
         paused=tl.paused_at(now),
+        airtime=tl.airtime(active_now),
+        joined=tuple(p for p in tl.roster if p not in session.meta.people),
+        left=tuple(tl.left),
+        seed=session.meta.seed,
     )
+
+
+def share_bar(share: float, width: int = 20) -> str:
+    """A bar of ``width`` cells, filled in proportion to ``share`` (0..1)."""
+    filled = round(max(0.0, min(1.0, share)) * width)
+    return "█" * filled + "░" * (width - filled)

@@ -3,29 +3,44 @@
 ``Timeline.apply`` is the only place that interprets events, so the live screen, a
 replay after a crash and the summary all agree by construction. Durations are kept in
 *active* seconds: time that ran while the session was neither paused nor ended.
+
+A format's phases may run once, or once per presenter (a *cycle* each); the sequence of
+(cycle, phase) pairs is the session's list of *steps*. Within a go-round, a round is a
+queue: who is still to speak, who has spoken, and who passed and will be offered the
+floor again at the end of the round.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sessions.events import Event, EventKind
-from sessions.formats import Format
+from sessions.events import UNDOABLE, Event, EventKind
+from sessions.formats import Format, Phase, SpeakerMode
 
 
 @dataclass
-class TurnRun:
-    phase_index: int
+class Segment:
+    """A stretch of time one person held the floor: a turn, a presentation or a mark."""
+
+    step: int
     person: str
     round: int
     started: float
     ended: float | None = None
     passed: bool = False
+    kind: str = "turn"
+    """"turn" in a go-round, "presenter" for a presenting phase, "floor" when marked."""
+
+    def seconds(self, active_now: float) -> float:
+        return (self.ended if self.ended is not None else active_now) - self.started
 
 
 @dataclass
-class PhaseRun:
-    index: int
+class StepRun:
+    step: int
+    cycle: int
+    phase_index: int
+    presenter: str | None
     planned: float
     started: float
     started_wall: str
@@ -33,21 +48,26 @@ class PhaseRun:
     ended_wall: str | None = None
 
 
-def rotation_for(
-    fmt: Format, phase_index: int, people: tuple[str, ...], presenter: str | None
-) -> tuple[str, ...]:
-    """Who takes turns in a phase: members in seating order, presenter left out."""
-    mode = fmt.phases[phase_index].mode
-    if not mode.takes_turns:
-        return ()
-    return tuple(p for p in people if p != presenter)
+@dataclass(frozen=True)
+class Step:
+    cycle: int
+    phase_index: int
+    presenter: str | None
+
+
+def plan_steps(fmt: Format, presenters: tuple[str, ...]) -> tuple[Step, ...]:
+    """The phases in running order, repeated for each presenter when the format cycles."""
+    cycles = presenters if fmt.cycle_per_presenter and presenters else (presenters[:1] or (None,))
+    return tuple(Step(c, i, presenter) for c, presenter in enumerate(cycles) for i in range(len(fmt.phases)))
 
 
 @dataclass
 class Timeline:
     fmt: Format
     people: tuple[str, ...]
-    presenter: str | None
+    """Everyone in rotation order (seating order, or shuffled when the session says so)."""
+    presenters: tuple[str, ...]
+    steps: tuple[Step, ...] = ()
     started: bool = False
     ended: bool = False
     paused: bool = False
@@ -57,18 +77,40 @@ class Timeline:
     last_mono: float = 0.0
     active: float = 0.0
     paused_total: float = 0.0
-    phase_index: int = 0
-    rotation: tuple[str, ...] = ()
-    turn_index: int | None = None
+    step_index: int = 0
+    roster: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
     round: int = 1
-    phases: list[PhaseRun] = field(default_factory=list)
-    turns: list[TurnRun] = field(default_factory=list)
+    current: str | None = None
+    queue: list[str] = field(default_factory=list)
+    """Still to speak this round, in order."""
+    passed: list[str] = field(default_factory=list)
+    """Passed this round and not yet offered the floor again."""
+    offered_again: list[str] = field(default_factory=list)
+    history: list[tuple[str, bool]] = field(default_factory=list)
+    """(person, passed) for each turn ended this round, for 'previous speaker'."""
+    round_complete: bool = False
+    floor: str | None = None
+    """Who the facilitator marked as speaking, in phases without turns."""
+    steps_run: list[StepRun] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    turn_extra: dict[tuple[int, int, str], float] = field(default_factory=dict)
+    quietest_first: bool = False
+    auto_advance: bool = False
+    effective: list[Event] = field(default_factory=list, compare=False)
+    """The events in force: all of them, less those taken back by undo."""
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            self.steps = plan_steps(self.fmt, self.presenters)
+        if not self.roster:
+            self.roster = list(self.people)
 
     @classmethod
     def replay(
-        cls, fmt: Format, people: tuple[str, ...], presenter: str | None, events: list[Event]
+        cls, fmt: Format, people: tuple[str, ...], presenters: tuple[str, ...], events: list[Event]
     ) -> Timeline:
-        timeline = cls(fmt, people, presenter)
+        timeline = cls(fmt, people, presenters)
         for event in events:
             timeline.apply(event)
         return timeline
@@ -87,22 +129,76 @@ class Timeline:
         return self.paused_total
 
     @property
-    def current_phase(self) -> PhaseRun | None:
-        return self.phases[-1] if self.phases and not self.ended else None
+    def step(self) -> Step:
+        return self.steps[self.step_index]
 
     @property
-    def current_turn(self) -> TurnRun | None:
-        if self.turns and self.turns[-1].ended is None:
-            return self.turns[-1]
+    def phase(self) -> Phase:
+        return self.fmt.phases[self.step.phase_index]
+
+    @property
+    def presenter(self) -> str | None:
+        return self.step.presenter
+
+    @property
+    def run(self) -> StepRun | None:
+        return self.steps_run[-1] if self.steps_run else None
+
+    @property
+    def is_last_step(self) -> bool:
+        return self.step_index >= len(self.steps) - 1
+
+    @property
+    def open_segment(self) -> Segment | None:
+        if self.segments and self.segments[-1].ended is None:
+            return self.segments[-1]
         return None
 
     @property
-    def is_last_phase(self) -> bool:
-        return self.phase_index >= len(self.fmt.phases) - 1
+    def takes_turns(self) -> bool:
+        return self.phase.mode.takes_turns
+
+    def members(self) -> list[str]:
+        """Who takes turns now: everyone present, less the presenter, in rotation order."""
+        return [p for p in self.roster if p not in self.left and p != self.presenter]
+
+    def airtime(self, active_now: float) -> dict[str, float]:
+        totals = {p: 0.0 for p in self.roster}
+        for seg in self.segments:
+            totals[seg.person] = totals.get(seg.person, 0.0) + seg.seconds(active_now)
+        return totals
+
+    def turn_used(self, person: str, active_now: float) -> float:
+        """Time ``person`` has had in this step's current round, over all their segments."""
+        return sum(
+            s.seconds(active_now)
+            for s in self.segments
+            if s.step == self.step_index and s.round == self.round and s.person == person and s.kind == "turn"
+        )
+
+    def turn_planned(self, person: str) -> float | None:
+        base = self.phase.turn_seconds
+        if base is None:
+            return None
+        return max(0.0, base + self.turn_extra.get((self.step_index, self.round, person), 0.0))
+
+    def upcoming(self, count: int = 2) -> tuple[str, ...]:
+        """The next people to speak in this step, in order, including a repeat round."""
+        if not self.takes_turns or self.current is None:
+            return ()
+        names = list(self.queue) + [p for p in self.passed if p not in self.offered_again]
+        if self.phase.repeat_rounds:
+            names += self._round_order(self.members())
+        return tuple(dict.fromkeys(names))[:count]
+
+    def undoable(self) -> Event | None:
+        return next((e for e in reversed(self.effective) if e.kind in UNDOABLE), None)
 
     # -- what each event does ------------------------------------------------------------
 
-    def can_apply(self, kind: EventKind) -> bool:
+    def can_apply(self, event_or_kind: Event | EventKind) -> bool:
+        kind = event_or_kind.kind if isinstance(event_or_kind, Event) else event_or_kind
+        data = event_or_kind.data if isinstance(event_or_kind, Event) else {}
         if kind is EventKind.START:
             return not self.started
         if not self.started or self.ended:
@@ -112,35 +208,77 @@ class Timeline:
         if kind is EventKind.RESUME:
             return self.paused
         if kind in (EventKind.NEXT_SPEAKER, EventKind.PASS):
-            return self.turn_index is not None
+            return self.takes_turns and self.current is not None
+        if kind is EventKind.PREVIOUS_SPEAKER:
+            return self.takes_turns and bool(self.history)
+        if kind is EventKind.JUMP:
+            person = data.get("person")
+            if person is None:
+                return not self.takes_turns
+            if person not in self.roster or person in self.left:
+                return False
+            return person != self.presenter or not self.takes_turns
         if kind is EventKind.NEXT_PHASE:
-            return not self.is_last_phase
+            return not self.is_last_step
+        if kind is EventKind.EXTEND:
+            return data.get("target") in ("phase", "turn") and (
+                data.get("target") == "phase"
+                or (self.current is not None and self.turn_planned(self.current) is not None)
+            )
+        if kind is EventKind.JOIN:
+            person = str(data.get("person", "")).strip()
+            return bool(person) and person.casefold() not in {p.casefold() for p in self.roster}
+        if kind is EventKind.LEAVE:
+            person = data.get("person")
+            return person in self.roster and person not in self.left and person != self.presenter
+        if kind is EventKind.SETTING:
+            return data.get("name") in ("quietest_first", "auto_advance")
+        if kind is EventKind.UNDO:
+            return self.undoable() is not None
         return True  # END
 
     def apply(self, event: Event) -> None:
-        if not self.can_apply(event.kind):
+        if not self.can_apply(event):
             # A stored log only holds events that were valid when recorded; skipping keeps
             # replay total even for a hand-edited or partly damaged file.
             return
+        if event.kind is EventKind.UNDO:
+            self._undo(event)
+            return
+        self.effective.append(event)
         self._advance(event.mono)
-        kind = event.kind
+        kind, data = event.kind, event.data
         if kind is EventKind.START:
             self.started = True
             self.start_mono = event.mono
             self.start_wall = event.wall
-            self._begin_phase(0, event.wall)
+            self._begin_step(0, event.wall)
         elif kind is EventKind.PAUSE:
             self.paused = True
         elif kind is EventKind.RESUME:
             self.paused = False
         elif kind in (EventKind.NEXT_SPEAKER, EventKind.PASS):
-            self._end_turn(passed=kind is EventKind.PASS)
+            self._finish_turn(passed=kind is EventKind.PASS)
             self._next_turn()
+        elif kind is EventKind.PREVIOUS_SPEAKER:
+            self._previous_turn()
+        elif kind is EventKind.JUMP:
+            self._jump(data.get("person"))
         elif kind is EventKind.NEXT_PHASE:
-            self._end_phase(event.wall)
-            self._begin_phase(self.phase_index + 1, event.wall)
+            self._end_step(event.wall)
+            self._begin_step(self.step_index + 1, event.wall)
+        elif kind is EventKind.EXTEND:
+            self._extend(str(data["target"]), float(data.get("seconds", 60)))
+        elif kind is EventKind.JOIN:
+            self.roster.append(str(data["person"]).strip())
+        elif kind is EventKind.LEAVE:
+            self._leave(str(data["person"]))
+        elif kind is EventKind.SETTING:
+            setattr(self, str(data["name"]), bool(data.get("value")))
+            if data["name"] == "quietest_first":
+                self.queue = self._round_order(self.queue)
         elif kind is EventKind.END:
-            self._end_phase(event.wall)
+            self._end_step(event.wall)
             self.ended = True
             self.paused = False
             self.end_wall = event.wall
@@ -153,63 +291,148 @@ class Timeline:
                 self.paused_total += delta
             elif not self.ended:
                 self.active += delta
-        self.last_mono = max(mono, self.last_mono) if self.started else mono
+            self.last_mono = max(mono, self.last_mono)
+        else:
+            self.last_mono = mono
 
-    def _begin_phase(self, index: int, wall: str) -> None:
-        self.phase_index = index
-        self.rotation = rotation_for(self.fmt, index, self.people, self.presenter)
-        phase = self.fmt.phases[index]
-        self.phases.append(PhaseRun(index, phase.planned_seconds(len(self.rotation)), self.active, wall))
+    def _undo(self, event: Event) -> None:
+        """Rebuild from the events in force, less the last advance; time keeps running."""
+        target = self.undoable()
+        kept = [e for e in self.effective if e is not target]
+        rebuilt = Timeline(self.fmt, self.people, self.presenters)
+        for e in kept:
+            rebuilt.apply(e)
+        rebuilt._advance(event.mono)
+        # The open segment and step now absorb the time since the undone advance.
+        self.__dict__.update(rebuilt.__dict__)
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _begin_step(self, index: int, wall: str) -> None:
+        self.step_index = index
+        step = self.steps[index]
+        phase = self.fmt.phases[step.phase_index]
+        planned = phase.planned_seconds(len(self.members()))
+        self.steps_run.append(
+            StepRun(index, step.cycle, step.phase_index, step.presenter, planned, self.active, wall)
+        )
         self.round = 1
-        self.turn_index = None
-        if self.rotation:
-            self.turn_index = 0
-            self._start_turn()
+        self.current = None
+        self.floor = None
+        self.round_complete = False
+        if phase.mode.takes_turns:
+            self._start_round()
+        elif phase.mode is SpeakerMode.PRESENTER and step.presenter:
+            self._open_segment(step.presenter, "presenter")
 
-    def _end_phase(self, wall: str) -> None:
-        self._end_turn(passed=False)
-        run = self.phases[-1]
+    def _end_step(self, wall: str) -> None:
+        self._close_segment(passed=False)
+        run = self.steps_run[-1]
         run.ended = self.active
         run.ended_wall = wall
-        self.turn_index = None
+        self.current = None
+        self.floor = None
+        self.queue, self.passed, self.offered_again, self.history = [], [], [], []
 
-    def _start_turn(self) -> None:
-        assert self.turn_index is not None
-        person = self.rotation[self.turn_index]
-        self.turns.append(TurnRun(self.phase_index, person, self.round, self.active))
+    def _extend(self, target: str, seconds: float) -> None:
+        if target == "phase":
+            run = self.steps_run[-1]
+            run.planned = max(0.0, run.planned + seconds)
+        elif self.current is not None:
+            key = (self.step_index, self.round, self.current)
+            self.turn_extra[key] = self.turn_extra.get(key, 0.0) + seconds
 
-    def _end_turn(self, passed: bool) -> None:
-        turn = self.current_turn
-        if turn is not None:
-            turn.ended = self.active
-            turn.passed = passed
+    # -- turns ---------------------------------------------------------------------------
+
+    def _round_order(self, names: list[str]) -> list[str]:
+        if not self.quietest_first:
+            return list(names)
+        airtime = self.airtime(self.active)
+        return sorted(names, key=lambda p: airtime.get(p, 0.0))  # stable: ties keep seat order
+
+    def _start_round(self) -> None:
+        self.queue = self._round_order(self.members())
+        self.passed, self.offered_again, self.history = [], [], []
+        self.round_complete = False
+        self._take_next()
+
+    def _open_segment(self, person: str, kind: str) -> None:
+        self.segments.append(Segment(self.step_index, person, self.round, self.active, kind=kind))
+
+    def _close_segment(self, passed: bool) -> None:
+        seg = self.open_segment
+        if seg is not None:
+            seg.ended = self.active
+            seg.passed = passed
+
+    def _finish_turn(self, passed: bool) -> None:
+        person = self.current
+        if person is None:
+            return
+        self._close_segment(passed)
+        self.history.append((person, passed))
+        if passed and person not in self.offered_again:
+            self.passed.append(person)
+        self.current = None
+
+    def _take_next(self) -> None:
+        if self.queue:
+            self.current = self.queue.pop(0)
+        elif self.passed:
+            # Someone who passed gets the floor once more before the round closes.
+            self.current = self.passed.pop(0)
+            self.offered_again.append(self.current)
+        else:
+            self.current = None
+            self.round_complete = True
+            return
+        self._open_segment(self.current, "turn")
 
     def _next_turn(self) -> None:
-        assert self.turn_index is not None
-        if self.turn_index + 1 < len(self.rotation):
-            self.turn_index += 1
-        elif self.fmt.phases[self.phase_index].repeat_rounds:
-            self.turn_index = 0
+        self._take_next()
+        if self.current is None and self.phase.repeat_rounds and self.members():
             self.round += 1
-        else:
-            self.turn_index = None  # the round is complete
-            return
-        self._start_turn()
+            self._start_round()
 
-    def upcoming(self, count: int = 2) -> tuple[str, ...]:
-        """The next people to speak in this phase, in order."""
-        if self.turn_index is None or not self.rotation:
-            return ()
-        repeat = self.fmt.phases[self.phase_index].repeat_rounds
-        names: list[str] = []
-        i = self.turn_index
-        while len(names) < count:
-            i += 1
-            if i >= len(self.rotation):
-                if not repeat:
-                    break
-                i = 0
-            if i == self.turn_index:
-                break
-            names.append(self.rotation[i])
-        return tuple(names)
+    def _previous_turn(self) -> None:
+        person, was_passed = self.history.pop()
+        if self.current is not None:
+            self._close_segment(passed=False)
+            self.queue.insert(0, self.current)
+        if was_passed and person in self.passed:
+            self.passed.remove(person)
+        self.current = person
+        self.round_complete = False
+        self._open_segment(person, "turn")
+
+    def _jump(self, person: str | None) -> None:
+        if not self.takes_turns:
+            # Marking the floor in an open phase: airtime goes to whoever is marked.
+            self._close_segment(passed=False)
+            self.floor = person
+            if person is not None:
+                self._open_segment(person, "floor")
+            return
+        assert person is not None
+        if self.current == person:
+            return
+        if self.current is not None:
+            self._finish_turn(passed=False)
+        for waiting in (self.queue, self.passed):
+            if person in waiting:
+                waiting.remove(person)
+        self.current = person
+        self.round_complete = False
+        self._open_segment(person, "turn")
+
+    def _leave(self, person: str) -> None:
+        self.left.append(person)
+        for waiting in (self.queue, self.passed):
+            if person in waiting:
+                waiting.remove(person)
+        if self.floor == person:
+            self._close_segment(passed=False)
+            self.floor = None
+        if self.current == person:
+            self._finish_turn(passed=False)
+            self._next_turn()

@@ -77,7 +77,7 @@ def test_export_to_stdout_parses_into_one_heading_per_phase(
     assert result.returncode == 0, result.stderr
     tokens = MarkdownIt("gfm-like").parse(result.stdout)
     h2 = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
-    assert h2 == ["Timing"] + [f"{i}. {p.name}" for i, p in enumerate(als.phases, 1)]
+    assert h2 == ["Timing"] + [f"{i}. {p.name}" for i, p in enumerate(als.phases, 1)] + ["Airtime"]
     assert "Notes for the presenting phase" in result.stdout
 
 

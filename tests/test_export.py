@@ -35,13 +35,15 @@ def test_one_heading_per_phase(als_session: Session, als: Format, clock: FakeClo
     found = headings(markdown)
     assert found[0] == ("h1", "Action Learning Set, Thursday 26 November 2026")
     assert found[1] == ("h2", "Timing")
-    assert found[2:] == [("h2", f"{i}. {p.name}") for i, p in enumerate(als.phases, 1)]
+    assert found[2:-1] == [("h2", f"{i}. {p.name}") for i, p in enumerate(als.phases, 1)]
+    assert found[-1] == ("h2", "Airtime")
     assert "Case: drift" in markdown and "What would success look like?" in markdown
 
 
 def test_timing_table_has_a_row_per_phase(als_session: Session, als: Format, clock: FakeClock) -> None:
     tree = SyntaxTreeNode(PARSER.parse(finished(als_session, clock, {})))
-    rows = [n for n in tree.walk() if n.type == "tr"]
+    timing = next(n for n in tree.walk() if n.type == "table")
+    rows = [n for n in timing.walk() if n.type == "tr"]
     assert len(rows) == 1 + len(als.phases)
     assert all(len(r.children) == 5 for r in rows)
 
@@ -54,10 +56,10 @@ def test_hostile_notes_never_add_headings_or_html(
         "\x1b[31mred\x1b[0m\n```\n- list?\n> quote?"
     )
     markdown = finished(als_session, clock, {i: hostile for i in range(len(als.phases))})
-    assert len(headings(markdown)) == 2 + len(als.phases)
+    assert len(headings(markdown)) == 3 + len(als.phases)
     tokens = PARSER.parse(markdown)
     assert not any(t.type in ("html_block", "html_inline", "fence", "blockquote_open") for t in tokens)
-    assert sum(t.type == "table_open" for t in tokens) == 1
+    assert sum(t.type == "table_open" for t in tokens) == 2  # timing and airtime, none from notes
     assert "\x1b" not in markdown
     assert "heading?" in markdown and "alert(1)" in markdown  # the words survive, harmless
 

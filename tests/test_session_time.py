@@ -111,8 +111,10 @@ def test_a_round_without_repeat_completes(library: Library, clock: FakeClock) ->
     session.next_speaker()
     session.pass_turn()
     assert session.view().speaker == "Cat"
-    assert session.view().upcoming == ()
+    assert session.view().upcoming == ("Bob",)  # who passed is offered the floor again
     session.next_speaker()
+    assert session.view().speaker == "Bob"
+    session.pass_turn()  # passing a second time closes the round
     view = session.view()
     assert view.round_complete and view.speaker is None
     assert session.next_speaker() is None

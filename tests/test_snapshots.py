@@ -33,6 +33,14 @@ async def _advance(pilot, seconds: float) -> None:
     await pilot.pause()
 
 
+async def _next_phase_early(pilot) -> None:
+    """Leave a protected phase before its time: the confirmation, answered yes."""
+    await pilot.press("ctrl+f")
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+
+
 async def _into_live(pilot, format_downs: int = 0, names: str = "Aisha,Ben,Ciara,Dev,Eilidh") -> None:
     await pilot.press("n")
     for _ in range(format_downs):
@@ -71,7 +79,8 @@ def test_live_presenter_phase_with_notes(snap_compare, app: PeerCircleApp, size:
 def test_live_questions_in_overtime(snap_compare, app: PeerCircleApp, size: tuple[int, int]) -> None:
     async def run_before(pilot) -> None:
         await _into_live(pilot)
-        await pilot.press("ctrl+f", "ctrl+n")
+        await _next_phase_early(pilot)
+        await pilot.press("ctrl+n")
         await pilot.press("escape")
         await _advance(pilot, 683)
 
@@ -82,7 +91,8 @@ def test_live_questions_in_overtime(snap_compare, app: PeerCircleApp, size: tupl
 def test_live_presenter_listens_paused(snap_compare, app: PeerCircleApp, size: tuple[int, int]) -> None:
     async def run_before(pilot) -> None:
         await _into_live(pilot, format_downs=3)  # Solution Circle
-        await pilot.press("ctrl+f", "ctrl+f")
+        await _next_phase_early(pilot)
+        await pilot.press("ctrl+f")
         await _advance(pilot, 250)
         await pilot.press("ctrl+t")
 

@@ -59,5 +59,5 @@ def test_the_built_wheel_carries_and_finds_its_content(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     where, counts, css = result.stdout.splitlines()
     assert Path(where) == site
-    assert counts == "5 0"
+    assert counts == "6 0"
     assert css == "True"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from sessions.autosave import Autosaver
 from sessions.clock import Clock, SystemClock
@@ -38,6 +40,7 @@ class PeerCircleApp(App[None]):
         self.store = SessionStore(self.data_dir)
         self.library: Library = load_library(self.data_dir / "formats")
         self.autosaver: Autosaver | None = None
+        self.bell_muted = False
         self.startup_problem: str | None = None
 
     def on_mount(self) -> None:
@@ -69,3 +72,10 @@ class PeerCircleApp(App[None]):
 
     def on_unmount(self) -> None:
         self.finish_recording()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # A screen can offer its own controls in the palette, for anyone who forgets a key.
+        palette = getattr(screen, "palette_commands", None)
+        if palette is not None:
+            yield from palette()

@@ -1,16 +1,28 @@
-"""Step 2 of setting up: who is here, in seating order, and who presents."""
+"""Step 2 of setting up: who is here, in seating order, who presents, and the turn order."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from sessions.formats import Format
 from sessions.session import GroupError, Session, check_group, clean_names
+
+
+class PresenterPicker(SelectionList[str]):
+    """Space ticks presenters in running order; Enter starts (ticking the highlighted one
+    when none is ticked, so one presenter is just 'highlight and Enter')."""
+
+    BINDINGS = [Binding("enter", "start", "Start", show=False)]
+
+    def action_start(self) -> None:
+        if not self.selected and self.highlighted is not None:
+            self.select(self.get_option_at_index(self.highlighted).value)
+        self.screen.action_start()  # type: ignore[attr-defined]
 
 
 class GroupScreen(Screen[None]):
@@ -23,20 +35,38 @@ class GroupScreen(Screen[None]):
         super().__init__()
         self.fmt = fmt
 
+    @property
+    def cycles(self) -> bool:
+        return self.fmt.needs_presenter and self.fmt.cycle_per_presenter
+
     def compose(self) -> ComposeResult:
         yield Static(f"New session · 2 of 2 · {self.fmt.name}", classes="step-title")
-        with Vertical(id="group"):
+        with VerticalScroll(id="group"):
             yield Static(
                 "Names in seating order, separated by commas (2 to 12 people). "
                 f"This format suits {self.fmt.group_min}-{self.fmt.group_max}.",
                 classes="hint",
             )
             yield Input(placeholder="e.g. Aisha, Ben, Ciara, Dev", id="names")
-            if self.fmt.needs_presenter:
+            if self.cycles:
+                yield Static(
+                    "Presenters: Space ticks each, in the order they will present; "
+                    "Enter starts (one presenter: just highlight and Enter).",
+                    classes="hint",
+                )
+                yield PresenterPicker(id="presenters")
+                yield Static("Presenting order: none ticked yet", id="presenting-order", classes="hint")
+            elif self.fmt.needs_presenter:
                 yield Static("Presenter (the person bringing the case): Enter to start", classes="hint")
                 yield OptionList(id="presenter")
             else:
                 yield Static("This format has no presenter; Enter starts the session.", classes="hint")
+            yield Static(
+                "Turn order: leave empty for seating order, or type a number to shuffle "
+                "(the same number gives the same order).",
+                classes="hint",
+            )
+            yield Input(placeholder="seating order", id="seed", type="integer", max_length=9)
             yield Static("", id="group-error")
         yield Footer()
 
@@ -48,38 +78,60 @@ class GroupScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#group-error", Static).update("")
-        if not self.fmt.needs_presenter:
+        if event.input.id != "names" or not self.fmt.needs_presenter:
             return
-        chooser = self.query_one("#presenter", OptionList)
-        previous = chooser.highlighted
-        chooser.set_options(Option(name, id=name) for name in self._names())
-        if chooser.option_count:
-            chooser.highlighted = min(previous or 0, chooser.option_count - 1)
+        names = self._names()
+        if self.cycles:
+            chooser = self.query_one("#presenters", SelectionList)
+            ticked = [p for p in chooser.selected if p in names]
+            chooser.clear_options()
+            chooser.add_options((name, name, name in ticked) for name in names)
+            if names:
+                chooser.highlighted = 0
+            return
+        single = self.query_one("#presenter", OptionList)
+        previous = single.highlighted
+        single.set_options(Option(name, id=name) for name in names)
+        if single.option_count:
+            single.highlighted = min(previous or 0, single.option_count - 1)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        # Said in words as well: a tick's colour alone does not read on a projector.
+        order = self._presenters()
+        text = ", ".join(f"{i}. {name}" for i, name in enumerate(order, 1)) or "none ticked yet"
+        self.query_one("#presenting-order", Static).update(f"Presenting order: {text}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.fmt.needs_presenter:
-            if self._problem(presenter_needed=False):
-                return
-            self.query_one("#presenter", OptionList).focus()
-        else:
+        if event.input.id == "seed" or not self.fmt.needs_presenter:
             self.action_start()
+            return
+        if self._problem(check_presenters=False):
+            return
+        self.query_one("#presenters" if self.cycles else "#presenter").focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_start()
+        if event.option_list.id == "presenter":
+            self.action_start()
 
-    def _presenter(self) -> str | None:
+    def _presenters(self) -> tuple[str, ...]:
         if not self.fmt.needs_presenter:
-            return None
-        chooser = self.query_one("#presenter", OptionList)
-        if chooser.highlighted is None:
-            return None
-        return str(chooser.get_option_at_index(chooser.highlighted).id)
+            return ()
+        if self.cycles:
+            return tuple(self.query_one("#presenters", SelectionList).selected)
+        single = self.query_one("#presenter", OptionList)
+        if single.highlighted is None:
+            return ()
+        return (str(single.get_option_at_index(single.highlighted).id),)
 
-    def _problem(self, presenter_needed: bool = True) -> str | None:
+    def _seed(self) -> int | None:
+        text = self.query_one("#seed", Input).value.strip()
+        return int(text) if text.lstrip("-").isdigit() else None
+
+    def _problem(self, check_presenters: bool = True) -> str | None:
         names = self._names()
-        presenter = self._presenter() if presenter_needed else (names[0] if names else None)
+        presenters = self._presenters() if check_presenters else names[:1]
         try:
-            check_group(self.fmt, names, presenter if self.fmt.needs_presenter else None)
+            check_group(self.fmt, names, presenters)
         except GroupError as exc:
             self.query_one("#group-error", Static).update(f"⚠ {exc}")
             return str(exc)
@@ -90,7 +142,9 @@ class GroupScreen(Screen[None]):
             return
         from tui.screens.live import LiveScreen
 
-        session = Session.new(self.fmt, self._names(), self._presenter(), clock=self.app.clock)
+        session = Session.new(
+            self.fmt, self._names(), self._presenters(), clock=self.app.clock, seed=self._seed()
+        )
         self.app.begin_session(session)
         session.start()
         # The set-up screens are done with: the live screen replaces them above home.

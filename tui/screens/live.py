@@ -8,9 +8,13 @@ printable keys. The screen only translates keys into session commands and render
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, TextArea
 
@@ -20,42 +24,115 @@ from sessions.timefmt import clock_text, countdown_text
 from tui.screens.confirm import ConfirmScreen
 
 WARNING_SECONDS = 60
+FINAL_SECONDS = 10
 SLOW_SAVE_SECONDS = 2.0
+FLASH_SECONDS = 1.5
+
+
+PALETTE = [
+    ("Pause or resume the clock", "toggle_pause", "space / ctrl+t"),
+    ("Next speaker", "next_speaker", "n / ctrl+n"),
+    ("Previous speaker (their time comes back)", "previous_speaker", "b / ctrl+b"),
+    ("Pass: the speaker passes their turn", "pass_turn", "p / ctrl+o"),
+    ("Next phase", "next_phase", "f / ctrl+f"),
+    ("Undo the last advance", "undo", "u / ctrl+r"),
+    ("Extend the phase by a minute", "extend_phase(1)", "+ / ctrl+up"),
+    ("Trim the phase by a minute", "extend_phase(-1)", "- / ctrl+down"),
+    ("Extend the turn by a minute", "extend_turn(1)", "] / ctrl+shift+up"),
+    ("Trim the turn by a minute", "extend_turn(-1)", "[ / ctrl+shift+down"),
+    ("People: give the floor, late arrival, someone leaves", "people", "g / ctrl+g"),
+    ("Next up: quietest first or seating order", "quietest_first", "q"),
+    ("Auto-advance at zero on or off", "auto_advance", "A"),
+    ("Bell on or off", "mute", "m"),
+    ("End the session", "end_session", "e / F10"),
+]
 
 
 def speaker_lines(view: LiveView) -> tuple[str, str]:
     """Who is speaking now, and who is next, in the group's words."""
     mode = view.phase.mode
     presenter = view.presenter or "the presenter"
-    if view.speaker and mode.takes_turns:
+    if mode.takes_turns:
+        if view.round_complete or view.speaker is None:
+            return "Round complete", "Everyone has had a turn. Move to the next phase when ready."
         upcoming = ", ".join(view.upcoming) if view.upcoming else "end of the round"
-        return (
-            view.speaker,
-            f"Next: {upcoming} · round {view.round} · turn {view.turn_number} of {view.rotation_size}",
-        )
-    if view.round_complete:
-        return "Round complete", "Everyone has had a turn. Move to the next phase when ready."
+        return view.speaker, f"Next: {upcoming} · round {view.round}"
     if mode is SpeakerMode.PRESENTER:
-        return f"{presenter}", "Presenting · everyone else listens"
+        speaking = view.speaker or presenter
+        return speaking, "Presenting · everyone else listens" if speaking == presenter else "Has the floor"
     if mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS:
-        return "Members talk", f"{presenter} listens in silence and does not reply"
+        marked = f" · {view.speaker} has the floor" if view.speaker else ""
+        return f"{presenter} listens in silence", f"Members talk among themselves; no replies{marked}"
     if mode is SpeakerMode.DIALOGUE:
-        return f"{presenter} and the group", "Dialogue"
+        marked = f" · {view.speaker} has the floor" if view.speaker else ""
+        return f"{presenter} and the group", f"Dialogue{marked}"
     if mode is SpeakerMode.SILENCE:
         return "Silence", "Reflect or write on your own"
-    return "Open discussion", "Anyone may speak"
+    return (view.speaker or "Open discussion"), "Anyone may speak · mark who speaks with their number"
+
+
+def place_line(view: LiveView) -> str:
+    """'Phase 3 of 7' and, when the format cycles, 'Ben presents (2 of 3)'."""
+    place = f"Phase {view.phase_index + 1} of {view.phase_count}"
+    if view.cycle_count > 1:
+        place += f" · {view.presenter} presents ({view.cycle + 1} of {view.cycle_count})"
+    return place
+
+
+def budget_line(view: LiveView) -> str:
+    """'ends 11:40 · 2 min behind': the session's end if the rest keeps to plan."""
+    if view.projected_end is None:
+        return ""
+    minutes = round(view.behind / 60)
+    if minutes > 0:
+        drift = f"{minutes} min behind"
+    elif minutes < 0:
+        drift = f"{-minutes} min ahead"
+    else:
+        drift = "on time"
+    return f"ends {view.projected_end:%H:%M} · {drift}"
+
+
+def roster_line(view: LiveView) -> str:
+    """People by number (the keys that give them the floor), the speaker marked."""
+    cells = []
+    for number, person in enumerate(view.members, 1):
+        label = f"{number} {person}" if number <= 9 else person
+        if person == view.presenter:
+            label += " (P)"
+        cells.append(f"[reverse] {label} [/reverse]" if person == view.speaker else label)
+    return "   ".join(cells)
 
 
 class LiveScreen(Screen[None]):
+    # Focus stays where the facilitator left it (notes or not) after a dialog closes.
+    AUTO_FOCUS = ""
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause/resume"),
-        Binding("ctrl+t", "toggle_pause", "Pause/resume"),
-        Binding("n", "next_speaker", "Next speaker"),
-        Binding("ctrl+n", "next_speaker", "Next speaker"),
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("ctrl+t", "toggle_pause", "Pause"),
+        Binding("n", "next_speaker", "Next"),
+        Binding("ctrl+n", "next_speaker", "Next"),
+        Binding("b", "previous_speaker", "Back", show=False),
+        Binding("ctrl+b", "previous_speaker", "Back", show=False),
         Binding("p", "pass_turn", "Pass"),
         Binding("ctrl+o", "pass_turn", "Pass"),
-        Binding("f", "next_phase", "Next phase"),
-        Binding("ctrl+f", "next_phase", "Next phase"),
+        Binding("f", "next_phase", "Phase▸"),
+        Binding("ctrl+f", "next_phase", "Phase▸"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "undo", "Undo"),
+        Binding("plus,equals_sign", "extend_phase(1)", "+1 min", show=False),
+        Binding("ctrl+up", "extend_phase(1)", "+1 min", show=False),
+        Binding("minus", "extend_phase(-1)", "-1 min", show=False),
+        Binding("ctrl+down", "extend_phase(-1)", "-1 min", show=False),
+        Binding("right_square_bracket", "extend_turn(1)", "Turn +1", show=False),
+        Binding("ctrl+shift+up", "extend_turn(1)", "Turn +1", show=False),
+        Binding("left_square_bracket", "extend_turn(-1)", "Turn -1", show=False),
+        Binding("ctrl+shift+down", "extend_turn(-1)", "Turn -1", show=False),
+        Binding("g", "people", "People"),
+        Binding("ctrl+g", "people", "People"),
+        Binding("q", "quietest_first", "Quietest first", show=False),
+        Binding("A", "auto_advance", "Auto-advance", show=False),
+        Binding("m", "mute", "Mute bell", show=False),
         Binding("e", "end_session", "End"),
         Binding("f10", "end_session", "End"),
         Binding("i,enter", "edit_notes", "Notes"),
@@ -66,8 +143,9 @@ class LiveScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._notes_phase = -1
-        self._belled_phase = -1
+        self._notes_step = -1
+        self._belled_step = -1
+        self._last_typed: float | None = None
         self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -82,21 +160,25 @@ class LiveScreen(Screen[None]):
                 with Vertical(id="clock-side"):
                     yield Static("", id="clock-state")
                     yield Static("", id="clock-planned")
+                    yield Static("", id="clock-budget")
+                with Vertical(id="turn-box"):
+                    yield Digits("", id="turn-countdown")
             with Vertical(id="speaker-box"):
                 yield Static("", id="speaker")
                 yield Static("", id="next-up")
+                yield Static("", id="roster")
             with Horizontal(id="notes-bar"):
                 yield Static("", id="notes-label")
                 yield Static("", id="save-status")
             yield TextArea(
                 id="notes", soft_wrap=True, placeholder="Type notes here; they are saved as you type."
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one("#notes", TextArea).focus()
-        self.set_interval(self.app.refresh_interval, self.refresh_view)
+        self.set_interval(self.app.refresh_interval, self.tick)
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -104,52 +186,75 @@ class LiveScreen(Screen[None]):
         # Only touch widgets whose text changed, so a 4 Hz refresh costs next to nothing.
         if self._shown.get(selector) != text:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(text)
+            widget = self.query_one(selector)
+            assert isinstance(widget, Static | Digits)
+            widget.update(text)
+
+    def tick(self) -> None:
+        if self.session.auto_advance(self._last_typed):
+            self.notify("Time is up: moved to the next phase (auto-advance).", timeout=4)
+            self.refresh_bindings()
+        self.refresh_view()
 
     def refresh_view(self) -> None:
         view = self.session.view()
         phase = view.phase
         self._set("#phase-name", phase.name)
-        self._set(
-            "#phase-place",
-            f"Phase {view.phase_index + 1} of {view.phase_count} · {self.session.meta.format.name}",
-        )
+        self._set("#phase-place", place_line(view))
         self._set("#mode", phase.mode.label)
         self._set("#rule", phase.rule)
-        countdown = countdown_text(view.remaining)
-        digits = self.query_one("#countdown", Digits)
-        if digits.value != countdown:
-            digits.update(countdown)
+        self._set("#countdown", countdown_text(view.remaining))
         if view.paused:
             state = "PAUSED"
         elif view.overtime:
             state = "OVERTIME"
+        elif view.remaining <= FINAL_SECONDS:
+            state = "10 SECONDS"
         elif view.remaining <= WARNING_SECONDS:
             state = "1 MIN LEFT"
         else:
             state = "remaining"
         self._set("#clock-state", state)
-        self._set("#clock-planned", f"of {clock_text(view.planned)}")
+        flags = [f"of {clock_text(view.planned)}", f"seed {view.seed}" if view.seed is not None else ""]
+        flags += ["auto-advance" if view.auto_advance else "", "bell off" if self.app.bell_muted else ""]
+        self._set("#clock-planned", " · ".join(f for f in flags if f))
+        self._set("#clock-budget", budget_line(view))
+        has_turn_clock = view.turn_remaining is not None and view.speaker is not None
+        self.query_one("#turn-box").display = has_turn_clock
+        if has_turn_clock:
+            self._set("#turn-countdown", countdown_text(view.turn_remaining or 0))
         self.set_class(view.overtime, "-overtime")
         self.set_class(0 <= view.remaining <= WARNING_SECONDS and not view.overtime, "-warning")
+        self.set_class(0 <= view.remaining <= FINAL_SECONDS and not view.overtime, "-final")
+        self.set_class(bool(has_turn_clock and (view.turn_remaining or 0) < 0), "-turn-over")
         self.set_class(view.paused, "-paused")
+        self.set_class(phase.mode is SpeakerMode.SILENCE, "-silence")
+        self.set_class(phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, "-listening")
         speaker, upcoming = speaker_lines(view)
         self._set("#speaker", speaker)
         self._set("#next-up", upcoming)
-        self._show_phase_notes(view.phase_index, phase.name)
+        self._set("#roster", roster_line(view))
+        self._show_step_notes(view.step_index, phase.name)
         self._show_save_status()
-        if view.overtime and not view.paused and self._belled_phase != view.phase_index:
-            self._belled_phase = view.phase_index
-            self.app.bell()
+        if view.overtime and not view.paused and self._belled_step != view.step_index:
+            self._belled_step = view.step_index
+            self._time_up()
 
-    def _show_phase_notes(self, phase_index: int, name: str) -> None:
-        if phase_index == self._notes_phase:
+    def _time_up(self) -> None:
+        """Zero: one bell (unless muted) and a flash nobody can miss, bell or no bell."""
+        if not self.app.bell_muted:
+            self.app.bell()
+        self.add_class("-flash")
+        self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"))
+
+    def _show_step_notes(self, step_index: int, name: str) -> None:
+        if step_index == self._notes_step:
             return
         editor = self.query_one("#notes", TextArea)
-        if self._notes_phase >= 0:
-            self.session.write_note(self._notes_phase, editor.text)
-        self._notes_phase = phase_index
-        note = self.session.note_for(phase_index)
+        if self._notes_step >= 0:
+            self.session.write_note(self._notes_step, editor.text)
+        self._notes_step = step_index
+        note = self.session.note_for(step_index)
         editor.load_text(note.text if note else "")
         self._set("#notes-label", f"Notes · {name}")
 
@@ -168,14 +273,35 @@ class LiveScreen(Screen[None]):
         self.set_class(bool(saver and saver.error), "-save-error")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._notes_phase >= 0:
-            self.session.write_note(self._notes_phase, event.text_area.text)
+        # Auto-advance never moves the group on while the facilitator is typing.
+        self._last_typed = self.session.clock.monotonic()
+        if self._notes_step >= 0:
+            self.session.write_note(self._notes_step, event.text_area.text)
+
+    def on_key(self, event: Key) -> None:
+        if isinstance(self.focused, TextArea):
+            return
+        if event.character and event.character.isdigit() and event.character != "0":
+            self.action_give_floor(int(event.character))
+            event.stop()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Each control of the live screen, by name, for the command palette."""
+        for title, action, key in PALETTE:
+            yield SystemCommand(title, f"Live session · key {key}", partial(self.run_action, action))
 
     # -- controls ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        timeline = self.session.timeline
         if action in ("next_speaker", "pass_turn"):
-            return self.session.timeline.current_turn is not None
+            return timeline.takes_turns and timeline.current is not None
+        if action == "previous_speaker":
+            return timeline.takes_turns and bool(timeline.history)
+        if action == "undo":
+            return timeline.undoable() is not None
+        if action == "extend_turn":
+            return timeline.current is not None and timeline.turn_planned(timeline.current) is not None
         if action == "leave_notes":
             return isinstance(self.focused, TextArea)
         if action == "edit_notes":
@@ -192,6 +318,9 @@ class LiveScreen(Screen[None]):
     def on_descendant_blur(self) -> None:
         self.refresh_bindings()
 
+    def on_screen_resume(self) -> None:
+        self._after()
+
     def action_toggle_pause(self) -> None:
         self.session.toggle_pause()
         self._after()
@@ -200,15 +329,83 @@ class LiveScreen(Screen[None]):
         self.session.next_speaker()
         self._after()
 
-    def action_pass_turn(self) -> None:
-        event = self.session.pass_turn()
-        if event:
-            self.notify(f"{self.session.timeline.turns[-1].person} passed", timeout=2)
+    def action_previous_speaker(self) -> None:
+        self.session.previous_speaker()
         self._after()
 
+    def action_pass_turn(self) -> None:
+        person = self.session.timeline.current
+        if self.session.pass_turn():
+            self.notify(f"{person} passed; offered again at the end of the round", timeout=2)
+        self._after()
+
+    def action_give_floor(self, number: int) -> None:
+        if self.session.jump_to_number(number) is None:
+            self.notify(f"Nobody numbered {number} can take the floor now.", severity="warning", timeout=3)
+        self._after()
+
+    def action_undo(self) -> None:
+        event = self.session.timeline.undoable()
+        if event and self.session.undo():
+            self.notify(f"Undone: {event.kind.value.replace('_', ' ')}", timeout=2)
+        self._after()
+
+    def action_extend_phase(self, minutes: int) -> None:
+        self.session.extend_phase(minutes)
+        self._after()
+
+    def action_extend_turn(self, minutes: int) -> None:
+        self.session.extend_turn(minutes)
+        self._after()
+
+    def action_quietest_first(self) -> None:
+        on = not self.session.timeline.quietest_first
+        self.session.set_quietest_first(on)
+        self.notify("Next up: quietest first" if on else "Next up: seating order", timeout=2)
+        self._after()
+
+    def action_auto_advance(self) -> None:
+        on = not self.session.timeline.auto_advance
+        self.session.set_auto_advance(on)
+        self.notify(
+            "Auto-advance on: at zero the next phase starts (never while you type)"
+            if on
+            else "Auto-advance off: you move the phases on",
+            timeout=3,
+        )
+        self._after()
+
+    def action_mute(self) -> None:
+        self.app.bell_muted = not self.app.bell_muted
+        self.notify("Bell off (the screen still flashes)" if self.app.bell_muted else "Bell on", timeout=2)
+        self._after()
+
+    def action_people(self) -> None:
+        from tui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(self.session))
+
     def action_next_phase(self) -> None:
-        if self.session.view().is_last_phase:
+        view = self.session.view()
+        if view.is_last_step:
             self.action_end_session(last_phase=True)
+            return
+        if self.session.advance_needs_confirmation():
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.session.next_phase()
+                    self._after()
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{view.phase.name} is protected time ({countdown_text(view.remaining)} left): "
+                    "the group holds it even if the speaker finishes early. Move on anyway?",
+                    yes="Move on",
+                    no="Hold the time",
+                ),
+                answered,
+            )
             return
         self.session.next_phase()
         self._after()
@@ -229,10 +426,9 @@ class LiveScreen(Screen[None]):
     def _end(self) -> None:
         from tui.screens.summary import SummaryScreen
 
-        self.session.write_note(self._notes_phase, self.query_one("#notes", TextArea).text)
+        self.session.write_note(self._notes_step, self.query_one("#notes", TextArea).text)
         self.session.end()
-        saved = self.app.finish_recording()
-        if not saved:
+        if not self.app.finish_recording():
             self.notify(
                 "Some notes could not be saved yet; see the message on the summary.", severity="error"
             )
