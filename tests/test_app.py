@@ -366,3 +366,22 @@ async def test_troika_cycles_presenters_chosen_in_order(
         session = app.screen.session
         assert session.meta.presenters == ("Bob", "Ann", "Cat")
         assert text_of(app, "#phase-place") == "Phase 1 of 4 · Bob presents (1 of 3)"
+
+
+async def test_a_shuffle_seed_sets_and_shows_the_order(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "down", "enter")  # Balint group: one presenter
+        await pilot.pause()
+        await pilot.press(
+            *"Ann,Bob,Cat,Dee,Eve,Fay", "tab", "tab", *"4821", "enter"
+        )  # Enter in the seed box starts
+        await pilot.pause()
+        session = app.screen.session
+        assert session.meta.seed == 4821
+        assert session.meta.rotation != session.meta.people
+        assert "seed 4821" in text_of(app, "#clock-planned")
+        numbered = text_of(app, "#roster").replace("[reverse]", "").replace("[/reverse]", "").split()
+        assert [w for w in numbered if w.isalpha() and w != "(P)"] == list(session.meta.rotation)

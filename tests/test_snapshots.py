@@ -112,3 +112,33 @@ def test_summary(snap_compare, app: PeerCircleApp, size: tuple[int, int]) -> Non
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+SILENT = """# Quiet reflection
+
+- Source: peercircle tests
+- Presenter: no
+
+## Write on your own
+- Minutes: 3
+- Mode: silence
+- Rule: No talking. Write what stayed with you.
+"""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_live_silence_is_calm(
+    snap_compare, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    (data_dir / "formats").mkdir(parents=True)
+    (data_dir / "formats" / "quiet.md").write_text(SILENT, encoding="utf-8")
+    monkeypatch.setattr("sessions.session.secrets.token_hex", lambda n: "c0de")
+    app = PeerCircleApp(
+        data_dir=data_dir, clock=FakeClock(), export_dir=tmp_path / "e", refresh_interval=3600
+    )
+
+    async def run_before(pilot) -> None:
+        await _into_live(pilot, format_downs=6, names="Ann,Bob,Cat")  # user formats come last
+        await _advance(pilot, 100)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
