@@ -41,7 +41,7 @@ def render_markdown(summary: SessionSummary) -> str:
     span = f"{start}–{end}" if end else f"from {start} (not ended)"
     out += [
         f"- **Date:** {date}, {span}",
-        f"- **Group:** {len(summary.people)} people: {', '.join(people)}",
+        f"- **Group:** {len(people)} people: {', '.join(people)}",
         f"- **Length:** {minutes_text(summary.elapsed)} (planned {minutes_text(summary.planned)}"
         + (f"; paused {minutes_text(summary.paused)}" if summary.paused >= 1 else "")
         + ")",

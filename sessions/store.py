@@ -54,7 +54,7 @@ class IndexEntry:
             id=session.meta.id,
             created=session.meta.created,
             format_name=session.meta.format.name,
-            group_size=len(session.meta.people),
+            group_size=len(session.timeline.roster),  # late arrivals count
             length_seconds=round(summary.elapsed, 1),
             ended=session.ended,
         )

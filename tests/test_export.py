@@ -64,6 +64,16 @@ def test_hostile_notes_never_add_headings_or_html(
     assert "heading?" in markdown and "alert(1)" in markdown  # the words survive, harmless
 
 
+def test_late_arrivals_count_in_the_group(als_session: Session, clock: FakeClock) -> None:
+    als_session.add_person("Gus")
+    als_session.end()
+    markdown = render_markdown(summarise(als_session))
+    assert (
+        "- **Group:** 7 people: Aisha (presenter), Ben, Ciara, Dev, Eilidh, Fraser, Gus (arrived late)"
+        in markdown
+    )
+
+
 def test_turns_and_passes_are_in_the_record(als_session: Session, clock: FakeClock) -> None:
     als_session.next_phase()
     clock.advance(30)
