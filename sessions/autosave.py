@@ -9,6 +9,7 @@ changes in memory, reports the error and retries until it succeeds.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -19,6 +20,8 @@ from sessions.store import IndexEntry, SessionStore
 NOTE_DELAY = 0.4
 """Seconds to gather keystrokes before writing a note."""
 RETRY_DELAY = 2.0
+HEARTBEAT = 1.0
+"""Seconds between 'still running' marks, which crash resume reads to restore the time."""
 
 
 class Autosaver:
@@ -37,11 +40,14 @@ class Autosaver:
         self._pending_since: float | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="peercircle-autosave", daemon=True)
+        self._stop_heartbeat = threading.Event()
+        self._heartbeat = threading.Thread(target=self._beat, name="peercircle-heartbeat", daemon=True)
 
     def start(self) -> Autosaver:
         self.session.sink = self
         self.event_added(self.session, None)
         self._thread.start()
+        self._heartbeat.start()
         return self
 
     # -- SessionSink ---------------------------------------------------------------------
@@ -101,8 +107,20 @@ class Autosaver:
             self._stopping = True
             self._cond.notify()
         self._thread.join(timeout)
+        self._stop_heartbeat.set()
+        self._heartbeat.join(timeout)
         self.store.close(self.session.meta.id)
+        if self.session.ended:
+            self.store.alive_path(self.session.meta.id).unlink(missing_ok=True)
         return saved
+
+    def _beat(self) -> None:
+        clock, sid = self.session.clock, self.session.meta.id
+        while not self._stop_heartbeat.is_set() and not self.session.ended:
+            # A full disk is reported by the writer; the heartbeat just tries again.
+            with contextlib.suppress(OSError):
+                self.store.write_alive(sid, clock.monotonic(), clock.now().isoformat(timespec="seconds"))
+            self._stop_heartbeat.wait(HEARTBEAT)
 
     # -- the writer thread ---------------------------------------------------------------
 

@@ -27,6 +27,9 @@ class EventKind(StrEnum):
     """data: name ("quietest_first" or "auto_advance"), value (bool)."""
     UNDO = "undo"
     """Takes back the last advance (speaker, pass, jump or phase) as if it never happened."""
+    REOPEN = "reopen"
+    """The app came back after a crash or a quit mid-session. data: active (seconds that
+    had run when it stopped), gap (seconds it was away, counted as paused). Comes back paused."""
     END = "end"
 
 

@@ -19,7 +19,7 @@ from sessions.events import Event, EventKind
 from sessions.formats import Format, Phase, SpeakerMode
 from sessions.timeline import Timeline
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SessionSink(Protocol):
@@ -381,6 +381,22 @@ class Session:
 
     def end(self) -> Event | None:
         return self._record(EventKind.END)
+
+    def reopen(self, alive_mono: float | None, alive_wall: str | None) -> Event | None:
+        """Resume after the app stopped mid-session (a crash, a closed terminal, a quit).
+
+        ``alive_*`` is the last heartbeat the old process left: when it was last known to
+        be running. The session comes back paused, with the time it had when it stopped.
+        """
+        tl = self.timeline
+        active = tl.active
+        if alive_mono is not None and alive_mono >= tl.last_mono:
+            active = tl.active_at(alive_mono)
+        gap = 0.0
+        since = alive_wall or (self.events[-1].wall if self.events else None)
+        if since:
+            gap = max(0.0, (self.clock.now() - datetime.fromisoformat(since)).total_seconds())
+        return self._record(EventKind.REOPEN, active=round(active, 3), gap=round(gap, 3))
 
     # -- notes ---------------------------------------------------------------------------
 

@@ -20,20 +20,26 @@ from tinydb.storages import Storage
 TEMP_PREFIX = ".tmp-"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Write ``text`` to ``path`` atomically, readable by the owner only (0600).
+
+    ``durable=False`` skips the fsyncs: still all-or-nothing if the process is killed,
+    but a power cut may lose it. For the once-a-second heartbeat, not for notes.
+    """
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)  # mkstemp makes it 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

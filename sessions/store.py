@@ -7,9 +7,13 @@ rebuilt from the session files.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tinydb import Query, TinyDB
@@ -17,6 +21,7 @@ from tinydb.table import Document
 
 from sessions.clock import Clock
 from sessions.events import Event
+from sessions.migrations import migrate
 from sessions.paths import ensure_private_dir
 from sessions.session import SCHEMA_VERSION, Note, Session, SessionMeta
 from sessions.storage import AtomicJSONStorage, atomic_write_text, remove_orphan_temps
@@ -61,22 +66,103 @@ class IndexEntry:
 
 
 class SessionStore:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, writer: bool = True) -> None:
         self.data_dir = data_dir
         self.sessions_dir = data_dir / "sessions"
         self.index_path = data_dir / "index.json"
+        self.quarantine_dir = data_dir / "quarantine"
+        self.quarantined: list[str] = []
+        """Messages about damaged files moved aside, for the app to tell the user."""
+        self._listing: list[IndexEntry] | None = None
+        """The history as last read; the writer drops it whenever it changes the index."""
+        self.writer = writer
+        """Only the process holding the folder lock moves, rewrites or deletes files;
+        a reader (the CLI, a second app) just skips what it cannot read."""
         self._lock = threading.Lock()  # TinyDB is not thread-safe: one path in at a time
         self._open: dict[str, TinyDB] = {}
 
     def prepare(self) -> None:
-        """Create the private folders and clear temp files left by a killed write."""
+        """Create the private folders, clear temp files left by a killed write, and make
+        sure every file is readable by its owner only."""
         ensure_private_dir(self.data_dir)
         ensure_private_dir(self.sessions_dir)
         remove_orphan_temps(self.data_dir)
         remove_orphan_temps(self.sessions_dir)
+        if os.name == "posix":
+            for folder in (self.data_dir, self.sessions_dir, self.quarantine_dir):
+                for path in folder.glob("*") if folder.is_dir() else ():
+                    if path.is_file() and (path.stat().st_mode & 0o777) != 0o600:
+                        os.chmod(path, 0o600)
+                    elif path.is_dir() and (path.stat().st_mode & 0o777) != 0o700:
+                        os.chmod(path, 0o700)
 
     def path_for(self, session_id: str) -> Path:
         return self.sessions_dir / f"{session_id}.json"
+
+    def alive_path(self, session_id: str) -> Path:
+        return self.sessions_dir / f"{session_id}.alive"
+
+    # -- heartbeat -----------------------------------------------------------------------
+
+    def write_alive(self, session_id: str, mono: float, wall: str) -> None:
+        """When the running session was last known alive; read back after a crash."""
+        beat = json.dumps({"mono": mono, "wall": wall})
+        atomic_write_text(self.alive_path(session_id), beat, durable=False)
+
+    def read_alive(self, session_id: str) -> tuple[float | None, str | None]:
+        try:
+            raw = json.loads(self.alive_path(session_id).read_text(encoding="utf-8"))
+            return float(raw["mono"]), str(raw["wall"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None, None
+
+    # -- removing ------------------------------------------------------------------------
+
+    def quarantine(self, path: Path, reason: str) -> None:
+        """Move a damaged file aside so everything else opens; tell the user which."""
+        self._listing = None
+        message = f"{path.name} could not be read ({reason})"
+        if self.writer:
+            ensure_private_dir(self.quarantine_dir)
+            target = self.quarantine_dir / f"{path.name}.{int(time.time())}"
+            try:
+                os.replace(path, target)
+                message += f" and was moved to {target}"
+            except OSError:
+                pass
+        if message not in self.quarantined:
+            self.quarantined.append(message)
+
+    def delete(self, session_id: str) -> None:
+        """Remove a session for good: its file, its heartbeat and its line in the index."""
+        with self._lock:
+            db = self._open.pop(session_id, None)
+            if db is not None:
+                db.close()
+        for path in (self.path_for(session_id), self.alive_path(session_id)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self.rebuild_index()
+
+    def older_than(self, days: int, now: datetime) -> list[IndexEntry]:
+        cutoff = now - timedelta(days=days)
+        return [e for e in self.list_sessions() if _created(e.created) < cutoff]
+
+    def purge(self, older_than_days: int, now: datetime) -> list[IndexEntry]:
+        """Delete every session (and quarantined file) older than the given age."""
+        cutoff = now - timedelta(days=older_than_days)
+        doomed = self.older_than(older_than_days, now)
+        for entry in doomed:
+            for path in (self.path_for(entry.id), self.alive_path(entry.id)):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        if self.quarantine_dir.is_dir():
+            for path in self.quarantine_dir.iterdir():
+                if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < cutoff:
+                    path.unlink()
+        if doomed:
+            self.rebuild_index()
+        return doomed
 
     # -- writing (called from the autosave thread) ---------------------------------------
 
@@ -106,6 +192,7 @@ class SessionStore:
                 table.upsert(note.to_dict(), Query().id == note.id)
 
     def update_index(self, entry: IndexEntry) -> None:
+        self._listing = None
         with self._lock, TinyDB(self.index_path, storage=AtomicJSONStorage) as db:
             db.table("sessions").upsert(entry.to_dict(), Query().id == entry.id)
 
@@ -126,7 +213,7 @@ class SessionStore:
             metas = list(raw.get("meta", {}).values())
             if len(metas) != 1:
                 raise ValueError("no session details")
-            meta = SessionMeta.from_dict(metas[0])
+            meta = SessionMeta.from_dict(migrate(metas[0], SCHEMA_VERSION))
             if meta.schema > SCHEMA_VERSION:
                 raise DamagedSession(
                     f"session {session_id} was saved by a newer peercircle (schema {meta.schema}); "
@@ -137,7 +224,9 @@ class SessionStore:
         except DamagedSession:
             raise
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise DamagedSession(f"session file {path} is damaged ({exc.__class__.__name__}: {exc})") from exc
+            reason = f"{exc.__class__.__name__}: {exc}"
+            self.quarantine(path, reason)
+            raise DamagedSession(f"session file {path.name} is damaged ({reason})") from exc
         return Session(meta, events, notes, clock=clock, live=False)
 
     def resolve(self, prefix: str) -> str:
@@ -153,6 +242,9 @@ class SessionStore:
 
     def list_sessions(self) -> list[IndexEntry]:
         """Past sessions, newest first; rebuilds the index when it is missing or unreadable."""
+        cached = self._listing
+        if cached is not None and self.writer:
+            return list(cached)  # only the writer changes the folder, and it drops the cache
         entries: list[IndexEntry] | None = None
         try:
             raw = json.loads(self.index_path.read_text(encoding="utf-8"))
@@ -164,15 +256,20 @@ class SessionStore:
         )
         if entries is None or {e.id for e in entries} != ids_on_disk:
             entries = self.rebuild_index()
-        return sorted(entries, key=lambda e: e.created, reverse=True)
+        listing = sorted(entries, key=lambda e: e.created, reverse=True)
+        self._listing = listing
+        return list(listing)
 
     def rebuild_index(self) -> list[IndexEntry]:
+        self._listing = None
         entries = []
         for path in sorted(self.sessions_dir.glob("*.json")) if self.sessions_dir.is_dir() else []:
             try:
                 entries.append(IndexEntry.from_session(self.load(path.stem)))
             except StoreError:
                 continue
+        if not self.writer:
+            return entries
         try:
             ensure_private_dir(self.data_dir)
             with self._lock:
@@ -183,3 +280,8 @@ class SessionStore:
         except OSError:
             pass  # a read-only folder still lists what it can
         return entries
+
+
+def _created(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -235,6 +235,8 @@ class Timeline:
             return data.get("name") in ("quietest_first", "auto_advance")
         if kind is EventKind.UNDO:
             return self.undoable() is not None
+        if kind is EventKind.REOPEN:
+            return True
         return True  # END
 
     def apply(self, event: Event) -> None:
@@ -244,6 +246,9 @@ class Timeline:
             return
         if event.kind is EventKind.UNDO:
             self._undo(event)
+            return
+        if event.kind is EventKind.REOPEN:
+            self._reopen(event)
             return
         self.effective.append(event)
         self._advance(event.mono)
@@ -294,6 +299,16 @@ class Timeline:
             self.last_mono = max(mono, self.last_mono)
         else:
             self.last_mono = mono
+
+    def _reopen(self, event: Event) -> None:
+        """Pick up after the process stopped: the time that ran until then counts, the time
+        away counts as paused, and the clock is re-based (after a reboot it restarted)."""
+        self.effective.append(event)
+        if not self.paused:
+            self.active = max(self.active, float(event.data.get("active", self.active)))
+        self.paused_total += max(0.0, float(event.data.get("gap", 0.0)))
+        self.paused = True
+        self.last_mono = event.mono
 
     def _undo(self, event: Event) -> None:
         """Rebuild from the events in force, less the last advance; time keeps running."""

@@ -54,3 +54,11 @@ def als_session(als: Format, clock: FakeClock) -> Session:
     session = Session.new(als, GROUP, "Aisha", clock=clock)
     session.start()
     return session
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--kills",
+        default="200",
+        help="how many times the fault-injection test kills its writer (default 200)",
+    )

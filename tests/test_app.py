@@ -177,10 +177,16 @@ async def test_notes_are_on_disk_and_history_opens_read_only(
     again = make_app(data_dir, clock, tmp_path)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        assert isinstance(again.screen, ConfirmScreen)  # offered to resume
+        await pilot.press("n")  # not now
+        await pilot.pause()
         assert isinstance(again.screen, HomeScreen)
         table = again.screen.query_one("#history", DataTable)
         assert table.row_count == 1
         await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(again.screen, ConfirmScreen)  # resume, or look
+        await pilot.press("n")
         await pilot.pause()
         assert isinstance(again.screen, SummaryScreen) and again.screen.read_only
         assert "tired" in again.screen.markdown
@@ -385,3 +391,102 @@ async def test_a_shuffle_seed_sets_and_shows_the_order(
         assert "seed 4821" in text_of(app, "#clock-planned")
         numbered = text_of(app, "#roster").replace("[reverse]", "").replace("[/reverse]", "").split()
         assert [w for w in numbered if w.isalpha() and w != "(P)"] == list(session.meta.rotation)
+
+
+async def test_crash_resume_brings_the_live_screen_back_paused(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from sessions.autosave import Autosaver
+    from sessions.format_file import load_library
+    from sessions.session import Session
+    from sessions.store import SessionStore
+
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    fmt = load_library().get("action-learning-set")
+    session = Session.new(fmt, ("Aisha", "Ben", "Ciara", "Dev"), "Aisha", clock=clock)
+    saver = Autosaver(store, session).start()
+    session.start()
+    clock.advance(300)
+    session.next_phase()
+    session.next_speaker()
+    session.write_note(1, "Ciara asked about the referral date")
+    clock.advance(130)
+    saver.close()  # the process is killed here; its last heartbeat:
+    store.write_alive(session.meta.id, clock.monotonic(), clock.now().isoformat())
+    clock.advance(240)  # the facilitator reopens peercircle four minutes later
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Action Learning Set" in str(app.screen.question)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+        assert text_of(app, "#phase-name") == "Clarifying questions"
+        assert text_of(app, "#speaker") == "Ciara"
+        assert text_of(app, "#clock-state") == "PAUSED"
+        assert app.screen.query_one("#countdown", Digits).value == "07:50"
+        assert app.screen.query_one("#notes", TextArea).text == "Ciara asked about the referral date"
+        await pilot.press("ctrl+t")  # the facilitator is settled: go
+        clock.advance(10)
+        app.screen.refresh_view()
+        assert app.screen.query_one("#countdown", Digits).value == "07:40"
+
+
+async def test_a_second_app_on_the_folder_is_read_only(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from sessions.lock import FolderLock
+
+    data_dir.mkdir(parents=True)
+    holder = FolderLock(data_dir)
+    assert holder.acquire() is None
+    try:
+        app = make_app(data_dir, clock, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert app.read_only
+            assert "in use by another peercircle" in text_of(app, "#problems")
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)  # no new session here
+    finally:
+        holder.release()
+
+
+async def test_delete_from_history_asks_then_removes_the_file(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)
+        session_id = app.screen.session.meta.id
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.store.path_for(session_id).exists()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.store.path_for(session_id).exists()
+        assert app.screen.query_one("#history", DataTable).row_count == 0
+
+
+async def test_terminal_close_saves_what_was_typed(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)
+        await pilot.press(*"last")
+        session_id = app.screen.session.meta.id
+        app.save_and_exit()  # what SIGHUP and SIGTERM call
+        await pilot.pause()
+    assert app.store.load(session_id).note_for(0).text == "last"

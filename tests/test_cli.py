@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,10 @@ def cli(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture
 def saved(data_dir: Path, als: Format) -> Session:
-    clock = FakeClock()
+    return record(data_dir, als, FakeClock())
+
+
+def record(data_dir: Path, als: Format, clock: FakeClock) -> Session:
     store = SessionStore(data_dir)
     store.prepare()
     session = Session.new(als, GROUP, "Aisha", clock=clock)
@@ -111,3 +115,43 @@ def test_export_to_an_unwritable_place(saved: Session, data_dir: Path) -> None:
     result = cli("export", saved.meta.id, "-o", "/proc/peercircle/x.md", data_dir=data_dir)
     assert result.returncode == 2
     assert result.stderr.startswith("peercircle: cannot write")
+
+
+def test_purge_needs_yes_when_not_interactive_then_deletes(data_dir: Path, als: Format) -> None:
+    saved = record(data_dir, als, FakeClock(wall=datetime(2025, 1, 6, 10, 0, tzinfo=UTC)))
+    result = cli("purge", "--older-than", "90d", data_dir=data_dir)
+    assert result.returncode == 2 and "add --yes" in result.stderr
+    assert (data_dir / "sessions" / f"{saved.meta.id}.json").exists()
+    result = cli("purge", "--older-than", "90d", "--yes", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 1 session" in result.stdout
+    assert not (data_dir / "sessions" / f"{saved.meta.id}.json").exists()
+    assert "No sessions yet" in cli("list", data_dir=data_dir).stdout
+
+
+def test_purge_keeps_recent_sessions(saved: Session, data_dir: Path) -> None:
+    result = cli("purge", "--older-than", "100y", "--yes", data_dir=data_dir)
+    assert result.returncode == 0 and "No sessions older" in result.stdout
+    assert (data_dir / "sessions" / f"{saved.meta.id}.json").exists()
+
+
+def test_purge_refuses_while_the_app_holds_the_folder(saved: Session, data_dir: Path) -> None:
+    from sessions.lock import FolderLock
+
+    lock = FolderLock(data_dir)
+    assert lock.acquire() is None
+    try:
+        result = cli("purge", "--older-than", "1d", "--yes", data_dir=data_dir)
+    finally:
+        lock.release()
+    assert result.returncode == 2
+    assert f"in use by peercircle (process {os.getpid()})" in result.stderr
+
+
+def test_retention_setting(data_dir: Path) -> None:
+    assert "kept until deleted" in cli("retention", data_dir=data_dir).stdout
+    assert cli("retention", "90d", data_dir=data_dir).returncode == 0
+    assert "older than 90 days" in cli("retention", data_dir=data_dir).stdout
+    bad = cli("retention", "soon", data_dir=data_dir)
+    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
+    assert "kept until deleted" in cli("retention", "off", data_dir=data_dir).stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,9 +14,12 @@ from textual.screen import Screen
 from sessions.autosave import Autosaver
 from sessions.clock import Clock, SystemClock
 from sessions.format_file import Library, load_library
-from sessions.paths import default_data_dir, default_export_dir
+from sessions.lock import FolderLock
+from sessions.paths import default_data_dir, default_export_dir, ensure_private_dir
 from sessions.session import Session
-from sessions.store import SessionStore
+from sessions.settings import Settings
+from sessions.store import SessionStore, StoreError
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.home import HomeScreen
 
 
@@ -37,22 +42,111 @@ class PeerCircleApp(App[None]):
         self.export_dir = export_dir or default_export_dir(self.data_dir)
         self.clock: Clock = clock or SystemClock()
         self.refresh_interval = refresh_interval
-        self.store = SessionStore(self.data_dir)
+        self.store = SessionStore(self.data_dir, writer=False)
+        self.lock = FolderLock(self.data_dir)
         self.library: Library = load_library(self.data_dir / "formats")
         self.autosaver: Autosaver | None = None
         self.bell_muted = False
-        self.startup_problem: str | None = None
+        self.startup_problems: list[str] = []
+        """What the home screen must tell the user before anything else."""
+
+    @property
+    def read_only(self) -> bool:
+        return not self.store.writer
 
     def on_mount(self) -> None:
+        self._open_data_folder()
+        self._watch_for_terminal_close()
+        self.push_screen(HomeScreen())
+        if not self.read_only:
+            self.call_after_refresh(self.offer_resume)
+
+    def _open_data_folder(self) -> None:
+        """Take the folder's lock (or go read-only), tidy it, and apply the retention setting."""
+        try:
+            ensure_private_dir(self.data_dir)
+            holder = self.lock.acquire()
+        except OSError as exc:
+            self.startup_problems.append(
+                f"The data folder {self.data_dir} cannot be used ({exc.strerror or exc}). "
+                "New notes cannot be saved; start peercircle with --data-dir pointing at a writable folder."
+            )
+            return
+        if holder is not None:
+            who = f"process {holder}" if holder else "another process"
+            self.startup_problems.append(
+                f"This data folder is in use by another peercircle ({who}). Past sessions open "
+                "read-only here and no new session can start; close the other one to run a session."
+            )
+            return
+        if self.lock.took_over_from:
+            self.startup_problems.append(
+                f"peercircle (process {self.lock.took_over_from}) stopped without closing; "
+                "its lock on the data folder was taken over."
+            )
+        self.store.writer = True
         try:
             self.store.prepare()
+            days = Settings.load(self.data_dir).retention_days
+            if days:
+                purged = self.store.purge(days, self.clock.now())
+                if purged:
+                    self.startup_problems.append(
+                        f"{len(purged)} session(s) older than {days} days were deleted (retention setting)."
+                    )
         except OSError as exc:
-            self.startup_problem = (
-                f"The data folder {self.data_dir} cannot be used ({exc.strerror or exc}). "
-                "Past sessions may be missing and new notes cannot be saved; "
-                "start peercircle with --data-dir pointing at a writable folder."
-            )
-        self.push_screen(HomeScreen())
+            self.startup_problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")
+
+    def _watch_for_terminal_close(self) -> None:
+        # A closed terminal window (SIGHUP) or a shutdown (SIGTERM) saves before leaving.
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.save_and_exit)
+        except (NotImplementedError, AttributeError, RuntimeError, ValueError):
+            pass  # platforms without these signals
+
+    def save_and_exit(self) -> None:
+        self.finish_recording()
+        self.exit()
+
+    # -- resuming after a crash ----------------------------------------------------------
+
+    def offer_resume(self) -> None:
+        """If a session was left running (a crash, a closed terminal), offer to pick it up."""
+        waiting = [e for e in self.store.list_sessions() if not e.ended]
+        if not waiting:
+            return
+        entry = waiting[0]
+        started = entry.created[11:16]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.resume_session(entry.id)
+
+        self.push_screen(
+            ConfirmScreen(
+                f"{entry.format_name} (started {started}, {entry.group_size} people) was not ended. "
+                "Resume it? It comes back paused, at the same phase and speaker, with the time it had.",
+                yes="Resume",
+                no="Not now",
+            ),
+            answered,
+        )
+
+    def resume_session(self, session_id: str) -> bool:
+        from tui.screens.live import LiveScreen
+
+        try:
+            session = self.store.load(session_id, clock=self.clock)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot resume", severity="error")
+            return False
+        session.live = True
+        self.begin_session(session)
+        session.reopen(*self.store.read_alive(session_id))
+        self.push_screen(LiveScreen(session))
+        return True
 
     # -- the running session -------------------------------------------------------------
 
@@ -67,11 +161,11 @@ class PeerCircleApp(App[None]):
         return saver.close() if saver else True
 
     async def action_quit(self) -> None:
-        self.finish_recording()
-        self.exit()
+        self.save_and_exit()
 
     def on_unmount(self) -> None:
         self.finish_recording()
+        self.lock.release()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -37,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a past session as Markdown")
     export.add_argument("id", help="session id (or the start of one) from 'peercircle list'")
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    purge = commands.add_parser("purge", help="delete sessions older than an age, for good")
+    purge.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w or 6m")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retention = commands.add_parser("retention", help="show or set automatic deletion of old sessions")
+    retention.add_argument(
+        "age", nargs="?", help="e.g. 90d to delete sessions older than 90 days; 'off' to keep all"
+    )
     return parser
 
 
@@ -48,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             return _list(data_dir)
         if args.command == "export":
             return _export(data_dir, args.id, args.output)
+        if args.command == "purge":
+            return _purge(data_dir, args.older_than, args.yes)
+        if args.command == "retention":
+            return _retention(data_dir, args.age)
     except KeyboardInterrupt:
         return 130
     from tui.app import PeerCircleApp  # textual is imported only when the app opens
@@ -65,7 +76,7 @@ def _list(data_dir: Path) -> int:
     from sessions.store import SessionStore
     from sessions.timefmt import minutes_text
 
-    entries = SessionStore(data_dir).list_sessions()
+    entries = SessionStore(data_dir, writer=False).list_sessions()
     if not entries:
         print(f"No sessions yet in {data_dir}.")
         return 0
@@ -85,7 +96,7 @@ def _export(data_dir: Path, session_id: str, output: Path | None) -> int:
     from sessions.store import SessionStore, StoreError
     from sessions.summary import summarise
 
-    store = SessionStore(data_dir)
+    store = SessionStore(data_dir, writer=False)
     try:
         session = store.load(store.resolve(session_id))
     except StoreError as exc:
@@ -99,4 +110,86 @@ def _export(data_dir: Path, session_id: str, output: Path | None) -> int:
     except OSError as exc:
         return _fail(f"cannot write {output}: {exc.strerror or exc}")
     print(f"Wrote {output}", file=sys.stderr)
+    return 0
+
+
+def _writer(data_dir: Path):
+    """The store with the folder's lock held, or an error message naming who holds it."""
+    from sessions.lock import FolderLock
+    from sessions.paths import ensure_private_dir
+    from sessions.store import SessionStore
+
+    ensure_private_dir(data_dir)
+    lock = FolderLock(data_dir)
+    holder = lock.acquire()
+    if holder is not None:
+        who = f"process {holder}" if holder else "another process"
+        return None, lock, f"the data folder is in use by peercircle ({who}); close it and try again"
+    return SessionStore(data_dir, writer=True), lock, None
+
+
+def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
+    from sessions.clock import SystemClock
+    from sessions.settings import parse_age
+
+    try:
+        days = parse_age(older_than)
+    except ValueError as exc:
+        return _fail(str(exc))
+    store, lock, problem = _writer(data_dir)
+    if store is None:
+        return _fail(problem or "the data folder is in use")
+    try:
+        now = SystemClock().now()
+        doomed = store.older_than(days, now)
+        if not doomed:
+            print(f"No sessions older than {days} days.")
+            return 0
+        if not yes:
+            if not sys.stdin.isatty():
+                return _fail(f"{len(doomed)} session(s) would be deleted; add --yes to confirm")
+            answer = input(f"Delete {len(doomed)} session(s) older than {days} days for good? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.")
+                return 0
+        removed = store.purge(days, now)
+        print(f"Deleted {len(removed)} session(s) older than {days} days.")
+        return 0
+    except OSError as exc:
+        return _fail(f"could not delete: {exc.strerror or exc}")
+    finally:
+        lock.release()
+
+
+def _retention(data_dir: Path, age: str | None) -> int:
+    from sessions.settings import Settings, parse_age
+
+    settings = Settings.load(data_dir)
+    if age is None:
+        days = settings.retention_days
+        print(
+            f"Sessions older than {days} days are deleted at start."
+            if days
+            else "Sessions are kept until deleted."
+        )
+        return 0
+    try:
+        settings.retention_days = None if age.lower() == "off" else parse_age(age)
+    except ValueError as exc:
+        return _fail(str(exc))
+    store, lock, problem = _writer(data_dir)
+    if store is None:
+        return _fail(problem or "the data folder is in use")
+    try:
+        settings.save(data_dir)
+    except OSError as exc:
+        return _fail(f"could not save the setting: {exc.strerror or exc}")
+    finally:
+        lock.release()
+    days = settings.retention_days
+    print(
+        f"Sessions older than {days} days will be deleted each time peercircle starts."
+        if days
+        else "Retention off: sessions are kept until deleted."
+    )
     return 0

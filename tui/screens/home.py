@@ -10,12 +10,16 @@ from textual.widgets import DataTable, Footer, Static
 
 from sessions.store import IndexEntry, StoreError
 from sessions.timefmt import minutes_text
+from tui.screens.confirm import ConfirmScreen
+
+HISTORY_ROWS = 50
 
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session"),
         Binding("enter", "open_session", "Open", show=False),
+        Binding("d", "delete_session", "Delete"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -35,20 +39,13 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
         table.add_columns("Date", "Format", "People", "Length", "")
-        self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
+        # Also runs when the screen first shows: one load of the history either way.
         self.load_history()
 
     def load_history(self) -> None:
         app = self.app
-        problems = []
-        if getattr(app, "startup_problem", None):
-            problems.append(app.startup_problem)
-        for error in app.library.errors:
-            problems.append(f"Format file {error.path} skipped: {error.problems[0]}")
-        self.query_one("#problems", Static).update("\n".join(problems))
-        self.query_one("#problems").display = bool(problems)
         table = self.query_one("#history", DataTable)
         table.clear()
         try:
@@ -56,7 +53,14 @@ class HomeScreen(Screen[None]):
         except (OSError, StoreError) as exc:
             entries = []
             self.notify(f"Past sessions could not be read: {exc}", severity="error")
-        for e in entries:
+        problems = [*app.startup_problems, *(f"⚠ {m}" for m in app.store.quarantined)]
+        for error in app.library.errors:
+            problems.append(f"Format file {error.path} skipped: {error.problems[0]}")
+        self.query_one("#problems", Static).update("\n".join(problems))
+        self.query_one("#problems").display = bool(problems)
+        # The most recent sessions only: laying out a thousand rows would slow every start,
+        # and 'peercircle list' shows them all.
+        for e in entries[:HISTORY_ROWS]:
             table.add_row(
                 e.created[:16].replace("T", " "),
                 e.format_name,
@@ -66,12 +70,50 @@ class HomeScreen(Screen[None]):
                 key=e.id,
             )
         empty = self.query_one("#history-empty", Static)
-        empty.update(
-            "No sessions yet." if not entries else "Enter opens the highlighted session (read-only)."
-        )
+        if not entries:
+            empty.update("No sessions yet.")
+        else:
+            more = len(entries) > HISTORY_ROWS
+            shown = (
+                f"The {HISTORY_ROWS} most recent of {len(entries)}; 'peercircle list' has all. "
+                if more
+                else ""
+            )
+            empty.update(f"{shown}Enter opens the highlighted session; d deletes it.")
         table.display = bool(entries)
         if entries:
             table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_session", "delete_session"):
+            return not self.app.read_only
+        return True
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one("#history", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_delete_session(self) -> None:
+        session_id = self._highlighted()
+        if session_id is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.store.delete(session_id)
+                self.notify("Deleted: the session's file is gone.", timeout=4)
+                self.load_history()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete session {session_id} and its notes for good? This cannot be undone.",
+                yes="Delete",
+                no="Keep",
+            ),
+            answered,
+        )
 
     def action_new_session(self) -> None:
         from tui.screens.choose_format import ChooseFormatScreen
@@ -82,9 +124,9 @@ class HomeScreen(Screen[None]):
         self._open(str(event.row_key.value))
 
     def action_open_session(self) -> None:
-        table = self.query_one("#history", DataTable)
-        if table.row_count:
-            self._open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        session_id = self._highlighted()
+        if session_id is not None:
+            self._open(session_id)
 
     def _open(self, session_id: str) -> None:
         from tui.screens.summary import SummaryScreen
@@ -93,5 +135,23 @@ class HomeScreen(Screen[None]):
             session = self.app.store.load(session_id, clock=self.app.clock)
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open", severity="error")
+            self.load_history()
             return
-        self.app.push_screen(SummaryScreen(session, read_only=True))
+        if session.ended or self.app.read_only or self.app.autosaver is not None:
+            self.app.push_screen(SummaryScreen(session, read_only=True))
+            return
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self.app.resume_session(session_id)
+            else:
+                self.app.push_screen(SummaryScreen(session, read_only=True))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "This session was not ended. Resume it (it comes back paused), or just look at it?",
+                yes="Resume",
+                no="Look",
+            ),
+            answered,
+        )
