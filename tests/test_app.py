@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from markdown_it import MarkdownIt
 from textual.widgets import DataTable, Digits, Static, TextArea
 
@@ -490,3 +491,51 @@ async def test_terminal_close_saves_what_was_typed(data_dir: Path, clock: FakeCl
         app.save_and_exit()  # what SIGHUP and SIGTERM call
         await pilot.pause()
     assert app.store.load(session_id).note_for(0).text == "last"
+
+
+async def test_resume_reads_the_old_heartbeat_before_writing_a_new_one(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch
+) -> None:
+    """Found by hand in the crash drill: the new process's first heartbeat overwrote the
+    dead one's before it was read, so the time since the kill counted as running time."""
+    from sessions.autosave import Autosaver
+    from sessions.format_file import load_library
+    from sessions.session import Session
+    from sessions.store import SessionStore
+
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    session = Session.new(load_library().get("check-in-round"), ("Ann", "Bob"), None, clock=clock)
+    saver = Autosaver(store, session).start()
+    session.start()
+    saver.close()
+    store.write_alive(session.meta.id, clock.monotonic(), clock.now().isoformat())
+    clock.advance(300)
+
+    app = make_app(data_dir, clock, tmp_path)
+    calls: list[str] = []
+    real_read, real_write = app.store.read_alive, app.store.write_alive
+    monkeypatch.setattr(app.store, "read_alive", lambda sid: (calls.append("read"), real_read(sid))[1])
+    monkeypatch.setattr(app.store, "write_alive", lambda *a: (calls.append("write"), real_write(*a))[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")  # not now: resume from the history instead, so the call is ours
+        await pilot.pause()
+        assert app.resume_session(session.meta.id)
+        await pilot.pause()
+        assert calls[0] == "read"
+        assert app.screen.session.view().remaining == pytest.approx(120)
+
+
+async def test_returning_to_a_phase_keeps_typing_at_the_end_of_its_notes(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Found by hand after a resume: the cursor sat at the start of the loaded notes."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, format_downs=3, names="Ann,Bob,Cat,Dee,Eve")  # Solution Circle
+        await pilot.press(*"one")
+        clock.advance(301)
+        await pilot.press("ctrl+f")  # time is up, so no protection question
+        await pilot.press("ctrl+r")  # undo: back to the problem
+        await pilot.press(*" two")
+        assert app.screen.query_one("#notes", TextArea).text == "one two"

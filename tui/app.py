@@ -143,8 +143,11 @@ class PeerCircleApp(App[None]):
             self.notify(str(exc), title="Cannot resume", severity="error")
             return False
         session.live = True
+        # Read the dead process's last heartbeat before recording starts: the new one
+        # writes its own straight away.
+        alive = self.store.read_alive(session_id)
         self.begin_session(session)
-        session.reopen(*self.store.read_alive(session_id))
+        session.reopen(*alive)
         self.push_screen(LiveScreen(session))
         return True
 

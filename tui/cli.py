@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sessions import __version__
 from sessions.paths import default_data_dir
+
+if TYPE_CHECKING:
+    from sessions.store import SessionStore
 
 EXIT_USAGE = 2
 
@@ -61,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             return _retention(data_dir, args.age)
     except KeyboardInterrupt:
         return 130
+    except (_Refused, ValueError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or data_dir}: {exc.strerror or exc}")
     from tui.app import PeerCircleApp  # textual is imported only when the app opens
 
     PeerCircleApp(data_dir=data_dir).run()
@@ -113,8 +123,13 @@ def _export(data_dir: Path, session_id: str, output: Path | None) -> int:
     return 0
 
 
-def _writer(data_dir: Path):
-    """The store with the folder's lock held, or an error message naming who holds it."""
+class _Refused(Exception):
+    """A CLI command that cannot go ahead; the message is the one line the user sees."""
+
+
+@contextmanager
+def _folder_writer(data_dir: Path) -> Iterator[SessionStore]:
+    """The store, with the folder's lock held for the duration (one writer at a time)."""
     from sessions.lock import FolderLock
     from sessions.paths import ensure_private_dir
     from sessions.store import SessionStore
@@ -124,22 +139,19 @@ def _writer(data_dir: Path):
     holder = lock.acquire()
     if holder is not None:
         who = f"process {holder}" if holder else "another process"
-        return None, lock, f"the data folder is in use by peercircle ({who}); close it and try again"
-    return SessionStore(data_dir, writer=True), lock, None
+        raise _Refused(f"the data folder is in use by peercircle ({who}); close it and try again")
+    try:
+        yield SessionStore(data_dir, writer=True)
+    finally:
+        lock.release()
 
 
 def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
     from sessions.clock import SystemClock
     from sessions.settings import parse_age
 
-    try:
-        days = parse_age(older_than)
-    except ValueError as exc:
-        return _fail(str(exc))
-    store, lock, problem = _writer(data_dir)
-    if store is None:
-        return _fail(problem or "the data folder is in use")
-    try:
+    days = parse_age(older_than)
+    with _folder_writer(data_dir) as store:
         now = SystemClock().now()
         doomed = store.older_than(days, now)
         if not doomed:
@@ -147,49 +159,27 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
             return 0
         if not yes:
             if not sys.stdin.isatty():
-                return _fail(f"{len(doomed)} session(s) would be deleted; add --yes to confirm")
+                raise _Refused(f"{len(doomed)} session(s) would be deleted; add --yes to confirm")
             answer = input(f"Delete {len(doomed)} session(s) older than {days} days for good? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing deleted.")
                 return 0
         removed = store.purge(days, now)
-        print(f"Deleted {len(removed)} session(s) older than {days} days.")
-        return 0
-    except OSError as exc:
-        return _fail(f"could not delete: {exc.strerror or exc}")
-    finally:
-        lock.release()
+    print(f"Deleted {len(removed)} session(s) older than {days} days.")
+    return 0
 
 
 def _retention(data_dir: Path, age: str | None) -> int:
     from sessions.settings import Settings, parse_age
 
     settings = Settings.load(data_dir)
-    if age is None:
-        days = settings.retention_days
-        print(
-            f"Sessions older than {days} days are deleted at start."
-            if days
-            else "Sessions are kept until deleted."
-        )
-        return 0
-    try:
+    if age is not None:
         settings.retention_days = None if age.lower() == "off" else parse_age(age)
-    except ValueError as exc:
-        return _fail(str(exc))
-    store, lock, problem = _writer(data_dir)
-    if store is None:
-        return _fail(problem or "the data folder is in use")
-    try:
-        settings.save(data_dir)
-    except OSError as exc:
-        return _fail(f"could not save the setting: {exc.strerror or exc}")
-    finally:
-        lock.release()
+        with _folder_writer(data_dir):
+            settings.save(data_dir)
     days = settings.retention_days
-    print(
-        f"Sessions older than {days} days will be deleted each time peercircle starts."
-        if days
-        else "Retention off: sessions are kept until deleted."
-    )
+    if days:
+        print(f"Sessions older than {days} days are deleted each time peercircle starts.")
+    else:
+        print("Retention off: sessions are kept until deleted.")
     return 0

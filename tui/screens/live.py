@@ -256,6 +256,7 @@ class LiveScreen(Screen[None]):
         self._notes_step = step_index
         note = self.session.note_for(step_index)
         editor.load_text(note.text if note else "")
+        editor.move_cursor(editor.document.end)  # carry on where the notes end
         self._set("#notes-label", f"Notes · {name}")
 
     def _show_save_status(self) -> None:
