@@ -12,21 +12,26 @@ from sessions.summary import SessionSummary, share_bar
 from sessions.timefmt import clock_text, minutes_text, signed_clock_text, wall_date, wall_time
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]")
-_BLOCK_START = re.compile(r"^(\s{0,3})([#=+\-*_>]|\d+[.)]|```|~~~)")
+_BLOCK_MARK = re.compile(r"^([#=+\-*_>\[`~])")
+_ORDERED_MARK = re.compile(r"^(\d+)([.)])")
 
 
 def _inline(text: str) -> str:
     """Text safe inside a table cell or a heading: one line, pipes and HTML escaped."""
     text = _CONTROL.sub("", " ".join(text.split()))
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return text.replace("\\", "\\\\").replace("&", "&amp;").replace("|", "\\|").replace("<", "&lt;")
 
 
 def _block(text: str) -> str:
     """Notes as paragraphs that can never open a heading, list, table, fence or HTML block."""
     lines = []
     for line in _CONTROL.sub("", text.replace("\r\n", "\n")).split("\n"):
-        line = line.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").rstrip()
-        line = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        # Indentation would make a code block, so it goes; every character that could start
+        # a block (heading, list, quote, fence, link definition) is escaped.
+        line = (
+            line.strip().replace("\\", "\\\\").replace("&", "&amp;").replace("|", "\\|").replace("<", "&lt;")
+        )
+        line = _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
         # A trailing double space or backslash is a hard break; keep line breaks as typed.
         lines.append(line + "  " if line else "")
     return "\n".join(lines).strip()

@@ -337,10 +337,15 @@ class Session:
         return view.phase.protected and view.remaining > 0
 
     def extend_phase(self, minutes: float = 1) -> Event | None:
-        return self._record(EventKind.EXTEND, target="phase", seconds=minutes * 60)
+        return self._record(
+            EventKind.EXTEND, target="phase", seconds=minutes * 60, step=self.timeline.step_index
+        )
 
     def extend_turn(self, minutes: float = 1) -> Event | None:
-        return self._record(EventKind.EXTEND, target="turn", seconds=minutes * 60)
+        tl = self.timeline
+        return self._record(
+            EventKind.EXTEND, target="turn", seconds=minutes * 60, step=tl.step_index, person=tl.current
+        )
 
     def add_person(self, name: str) -> Event | None:
         """A late arrival: they take turns from the next round."""
@@ -348,6 +353,8 @@ class Session:
 
     def remove_person(self, name: str) -> Event | None:
         """Someone leaves: out of upcoming turns, their airtime so far kept."""
+        if name == self.timeline.presenter:
+            return None  # the presenter stays for their own cycle
         return self._record(EventKind.LEAVE, person=name)
 
     def set_quietest_first(self, on: bool) -> Event | None:
@@ -365,7 +372,8 @@ class Session:
         return self._record(EventKind.UNDO)
 
     def auto_advance_due(self, last_typed: float | None) -> bool:
-        if not self.timeline.auto_advance or self.timeline.paused or self.ended:
+        tl = self.timeline
+        if not tl.auto_advance or tl.auto_held or tl.paused or self.ended:
             return False
         if last_typed is not None and self.clock.monotonic() - last_typed < AUTO_ADVANCE_QUIET:
             return False
@@ -389,14 +397,16 @@ class Session:
         be running. The session comes back paused, with the time it had when it stopped.
         """
         tl = self.timeline
-        active = tl.active
+        active, paused = tl.active, tl.paused_total
         if alive_mono is not None and alive_mono >= tl.last_mono:
-            active = tl.active_at(alive_mono)
+            active, paused = tl.active_at(alive_mono), tl.paused_at(alive_mono)
         gap = 0.0
         since = alive_wall or (self.events[-1].wall if self.events else None)
         if since:
             gap = max(0.0, (self.clock.now() - datetime.fromisoformat(since)).total_seconds())
-        return self._record(EventKind.REOPEN, active=round(active, 3), gap=round(gap, 3))
+        return self._record(
+            EventKind.REOPEN, active=round(active, 3), paused=round(paused, 3), gap=round(gap, 3)
+        )
 
     # -- notes ---------------------------------------------------------------------------
 

@@ -13,13 +13,16 @@ from sessions.storage import atomic_write_text
 class Settings:
     retention_days: int | None = None
     """Sessions older than this are purged automatically at start; None keeps everything."""
+    theme: str | None = None
+    """The colour theme last chosen; None for the default."""
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:
         try:
             raw = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
             days = raw.get("retention_days")
-            return cls(retention_days=int(days) if days else None)
+            theme = raw.get("theme")
+            return cls(retention_days=int(days) if days else None, theme=str(theme) if theme else None)
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()  # missing or unreadable settings fall back to the defaults
 

@@ -221,13 +221,14 @@ class SessionStore:
                 )
             events = sorted((Event.from_dict(e) for e in raw.get("events", {}).values()), key=lambda e: e.seq)
             notes = [Note.from_dict(n) for n in raw.get("notes", {}).values()]
+            # Replaying the events is part of reading: bad event data is damage too.
+            return Session(meta, events, notes, clock=clock, live=False)
         except DamagedSession:
             raise
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             reason = f"{exc.__class__.__name__}: {exc}"
             self.quarantine(path, reason)
             raise DamagedSession(f"session file {path.name} is damaged ({reason})") from exc
-        return Session(meta, events, notes, clock=clock, live=False)
 
     def resolve(self, prefix: str) -> str:
         """A full id from an id or an unambiguous start of one."""

@@ -97,6 +97,8 @@ class Timeline:
     turn_extra: dict[tuple[int, int, str], float] = field(default_factory=dict)
     quietest_first: bool = False
     auto_advance: bool = False
+    auto_held: bool = False
+    """An automatic phase change into this step was undone: do not redo it at once."""
     effective: list[Event] = field(default_factory=list, compare=False)
     """The events in force: all of them, less those taken back by undo."""
 
@@ -229,8 +231,10 @@ class Timeline:
             person = str(data.get("person", "")).strip()
             return bool(person) and person.casefold() not in {p.casefold() for p in self.roster}
         if kind is EventKind.LEAVE:
+            # Whether the presenter may leave is the command's question, not replay's: an
+            # undo can replay a leave into a cycle where that person presents.
             person = data.get("person")
-            return person in self.roster and person not in self.left and person != self.presenter
+            return person in self.roster and person not in self.left
         if kind is EventKind.SETTING:
             return data.get("name") in ("quietest_first", "auto_advance")
         if kind is EventKind.UNDO:
@@ -273,7 +277,7 @@ class Timeline:
             self._end_step(event.wall)
             self._begin_step(self.step_index + 1, event.wall)
         elif kind is EventKind.EXTEND:
-            self._extend(str(data["target"]), float(data.get("seconds", 60)))
+            self._extend(data)
         elif kind is EventKind.JOIN:
             self.roster.append(str(data["person"]).strip())
         elif kind is EventKind.LEAVE:
@@ -304,9 +308,11 @@ class Timeline:
         """Pick up after the process stopped: the time that ran until then counts, the time
         away counts as paused, and the clock is re-based (after a reboot it restarted)."""
         self.effective.append(event)
-        if not self.paused:
-            self.active = max(self.active, float(event.data.get("active", self.active)))
-        self.paused_total += max(0.0, float(event.data.get("gap", 0.0)))
+        if self.paused:
+            self.paused_total = max(self.paused_total, float(event.data.get("paused") or self.paused_total))
+        else:
+            self.active = max(self.active, float(event.data.get("active") or self.active))
+        self.paused_total += max(0.0, float(event.data.get("gap") or 0.0))
         self.paused = True
         self.last_mono = event.mono
 
@@ -320,6 +326,8 @@ class Timeline:
         rebuilt._advance(event.mono)
         # The open segment and step now absorb the time since the undone advance.
         self.__dict__.update(rebuilt.__dict__)
+        if target is not None and target.kind is EventKind.NEXT_PHASE and target.data.get("auto"):
+            self.auto_held = True
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -335,6 +343,7 @@ class Timeline:
         self.current = None
         self.floor = None
         self.round_complete = False
+        self.auto_held = False
         if phase.mode.takes_turns:
             self._start_round()
         elif phase.mode is SpeakerMode.PRESENTER and step.presenter:
@@ -349,12 +358,17 @@ class Timeline:
         self.floor = None
         self.queue, self.passed, self.offered_again, self.history = [], [], [], []
 
-    def _extend(self, target: str, seconds: float) -> None:
-        if target == "phase":
+    def _extend(self, data: dict) -> None:
+        seconds = float(data.get("seconds") or 0)
+        if data.get("step", self.step_index) != self.step_index:
+            return  # made for a phase an undo has since taken back
+        if data["target"] == "phase":
             run = self.steps_run[-1]
             run.planned = max(0.0, run.planned + seconds)
-        elif self.current is not None:
-            key = (self.step_index, self.round, self.current)
+            return
+        person = data.get("person", self.current)
+        if person is not None and person == self.current:
+            key = (self.step_index, self.round, person)
             self.turn_extra[key] = self.turn_extra.get(key, 0.0) + seconds
 
     # -- turns ---------------------------------------------------------------------------
@@ -451,3 +465,5 @@ class Timeline:
         if self.current == person:
             self._finish_turn(passed=False)
             self._next_turn()
+        # Nobody can be given the floor back after they have gone.
+        self.history = [(p, passed) for p, passed in self.history if p != person]

@@ -343,13 +343,13 @@ async def test_protected_time_can_be_held(data_dir: Path, clock: FakeClock, tmp_
 async def test_every_live_control_is_in_the_command_palette(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from tui.screens.live import PALETTE
+    from tui.keymap import LIVE_CONTROLS
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_session(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {title for title, _action, _key in PALETTE} <= titles
+        assert {control.title for control in LIVE_CONTROLS} <= titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Pause or resume")
@@ -539,3 +539,102 @@ async def test_returning_to_a_phase_keeps_typing_at_the_end_of_its_notes(
         await pilot.press("ctrl+r")  # undo: back to the problem
         await pilot.press(*" two")
         assert app.screen.query_one("#notes", TextArea).text == "one two"
+
+
+async def test_help_lists_every_key_and_works_while_typing(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from tui.keymap import GROUPS
+    from tui.screens.help import HelpScreen
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await start_session(pilot)
+        await pilot.press("f1")  # the notes have focus: F1 still opens help
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("Markdown").source
+        for group, controls in GROUPS.items():
+            assert f"## {group}" in text
+            assert all(control.title in text for control in controls)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LiveScreen)
+
+
+async def test_too_small_says_so_and_recovers(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
+    from tui.screens.too_small import TooSmallScreen
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot)
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "50×15" in str(app.screen.query_one("#too-small", Static).content)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+
+
+async def test_auto_advance_waits_while_the_protection_question_is_open(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Found in review: the timer moved on under the dialog, then 'Move on' skipped a phase."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot)
+        session = app.screen.session
+        live = app.screen
+        await pilot.press("escape", "A")
+        clock.advance(280)  # 20 s of protected presenting time left
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        clock.advance(30)
+        live.tick()  # time is up while the question is open
+        assert session.view().step_index == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert session.view().step_index == 1
+
+
+async def test_quitting_with_notes_not_yet_on_disk_asks_first(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch
+) -> None:
+    import errno
+
+    import sessions.autosave as autosave
+
+    monkeypatch.setattr(autosave, "RETRY_DELAY", 0.05)
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)
+        real = app.store.write_notes
+        full = {"on": True}
+
+        def write_notes(sid, notes):
+            if full["on"]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real(sid, notes)
+
+        monkeypatch.setattr(app.store, "write_notes", write_notes)
+        await pilot.press(*"keep me")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # not quitting silently
+        assert "not saved" in str(app.screen.question)
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+        full["on"] = False  # space is freed
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    from sessions.store import SessionStore
+
+    reader = SessionStore(data_dir, writer=False)
+    (entry,) = reader.list_sessions()
+    assert reader.load(entry.id).note_for(0).text == "keep me"

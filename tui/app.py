@@ -7,9 +7,11 @@ import signal
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
 from sessions.autosave import Autosaver
 from sessions.clock import Clock, SystemClock
@@ -21,6 +23,8 @@ from sessions.settings import Settings
 from sessions.store import SessionStore, StoreError
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.home import HomeScreen
+from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tui.themes import THEMES
 
 
 class PeerCircleApp(App[None]):
@@ -28,6 +32,7 @@ class PeerCircleApp(App[None]):
     CSS_PATH = "peercircle.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, tooltip="Save and quit"),
+        Binding("f1,question_mark", "help", "Help", show=False),
     ]
 
     def __init__(
@@ -46,9 +51,13 @@ class PeerCircleApp(App[None]):
         self.lock = FolderLock(self.data_dir)
         self.library: Library = load_library(self.data_dir / "formats")
         self.autosaver: Autosaver | None = None
+        self.unsaved: list[Autosaver] = []
+        """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
         self.startup_problems: list[str] = []
         """What the home screen must tell the user before anything else."""
+        for theme in THEMES:
+            self.register_theme(theme)
 
     @property
     def read_only(self) -> bool:
@@ -56,6 +65,7 @@ class PeerCircleApp(App[None]):
 
     def on_mount(self) -> None:
         self._open_data_folder()
+        self._restore_theme()
         self._watch_for_terminal_close()
         self.push_screen(HomeScreen())
         if not self.read_only:
@@ -97,6 +107,23 @@ class PeerCircleApp(App[None]):
         except OSError as exc:
             self.startup_problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")
 
+    def _restore_theme(self) -> None:
+        saved = Settings.load(self.data_dir).theme
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        if self.read_only:
+            return  # a second app on the folder never writes to it
+        settings = Settings.load(self.data_dir)
+        if settings.theme != theme.name:
+            settings.theme = theme.name
+            try:
+                settings.save(self.data_dir)
+            except OSError:
+                self.notify("The theme could not be saved for next time.", severity="warning")
+
     def _watch_for_terminal_close(self) -> None:
         # A closed terminal window (SIGHUP) or a shutdown (SIGTERM) saves before leaving.
         try:
@@ -109,6 +136,24 @@ class PeerCircleApp(App[None]):
     def save_and_exit(self) -> None:
         self.finish_recording()
         self.exit()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the minimum size, say so plainly instead of drawing a broken layout."""
+        width, height = event.size.width, event.size.height
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif small:
+            self.screen.show(width, height)
+        elif showing:
+            self.pop_screen()
 
     # -- resuming after a crash ----------------------------------------------------------
 
@@ -161,10 +206,34 @@ class PeerCircleApp(App[None]):
     def finish_recording(self) -> bool:
         """Write everything still pending and stop the writer; True when all is on disk."""
         saver, self.autosaver = self.autosaver, None
-        return saver.close() if saver else True
+        if saver is not None and not saver.close():
+            self.unsaved.append(saver)
+        self.unsaved = [s for s in self.unsaved if s.pending]
+        return not self.unsaved
+
+    def save_problem(self) -> str | None:
+        """Why something typed is not on disk yet, or None when everything is."""
+        savers = [s for s in (self.autosaver, *self.unsaved) if s is not None and s.pending]
+        return next((s.error for s in savers if s.error), "writing is slow" if savers else None)
 
     async def action_quit(self) -> None:
-        self.save_and_exit()
+        saver = self.autosaver
+        if (saver is None or saver.flush(timeout=3)) and self.save_problem() is None:
+            self.save_and_exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.save_and_exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Some notes are not saved yet: {self.save_problem()} Quit anyway and lose them?",
+                yes="Quit and lose them",
+                no="Stay (saving keeps retrying)",
+            ),
+            answered,
+        )
 
     def on_unmount(self) -> None:
         self.finish_recording()

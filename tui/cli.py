@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (_Refused, ValueError) as exc:
         return _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        return _fail(f"unexpected problem ({exc.__class__.__name__}: {exc}); please report it")
     except OSError as exc:
         return _fail(f"{exc.filename or data_dir}: {exc.strerror or exc}")
     from tui.app import PeerCircleApp  # textual is imported only when the app opens
@@ -160,7 +162,10 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
         if not yes:
             if not sys.stdin.isatty():
                 raise _Refused(f"{len(doomed)} session(s) would be deleted; add --yes to confirm")
-            answer = input(f"Delete {len(doomed)} session(s) older than {days} days for good? [y/N] ")
+            try:
+                answer = input(f"Delete {len(doomed)} session(s) older than {days} days for good? [y/N] ")
+            except EOFError:
+                answer = ""  # the end of input is a no, never a yes
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing deleted.")
                 return 0

@@ -21,31 +21,13 @@ from textual.widgets import Digits, Footer, Static, TextArea
 from sessions.formats import SpeakerMode
 from sessions.session import LiveView, Session
 from sessions.timefmt import clock_text, countdown_text
+from tui.keymap import LIVE_CONTROLS
 from tui.screens.confirm import ConfirmScreen
 
 WARNING_SECONDS = 60
 FINAL_SECONDS = 10
 SLOW_SAVE_SECONDS = 2.0
 FLASH_SECONDS = 1.5
-
-
-PALETTE = [
-    ("Pause or resume the clock", "toggle_pause", "space / ctrl+t"),
-    ("Next speaker", "next_speaker", "n / ctrl+n"),
-    ("Previous speaker (their time comes back)", "previous_speaker", "b / ctrl+b"),
-    ("Pass: the speaker passes their turn", "pass_turn", "p / ctrl+o"),
-    ("Next phase", "next_phase", "f / ctrl+f"),
-    ("Undo the last advance", "undo", "u / ctrl+r"),
-    ("Extend the phase by a minute", "extend_phase(1)", "+ / ctrl+up"),
-    ("Trim the phase by a minute", "extend_phase(-1)", "- / ctrl+down"),
-    ("Extend the turn by a minute", "extend_turn(1)", "] / ctrl+shift+up"),
-    ("Trim the turn by a minute", "extend_turn(-1)", "[ / ctrl+shift+down"),
-    ("People: give the floor, late arrival, someone leaves", "people", "g / ctrl+g"),
-    ("Next up: quietest first or seating order", "quietest_first", "q"),
-    ("Auto-advance at zero on or off", "auto_advance", "A"),
-    ("Bell on or off", "mute", "m"),
-    ("End the session", "end_session", "e / F10"),
-]
 
 
 def speaker_lines(view: LiveView) -> tuple[str, str]:
@@ -163,10 +145,12 @@ class LiveScreen(Screen[None]):
                     yield Static("", id="clock-budget")
                 with Vertical(id="turn-box"):
                     yield Digits("", id="turn-countdown")
-            with Vertical(id="speaker-box"):
-                yield Static("", id="speaker")
-                yield Static("", id="next-up")
-                yield Static("", id="roster")
+            with Horizontal(id="speaker-row"):
+                with Vertical(id="speaker-box"):
+                    yield Static("", id="speaker")
+                    yield Static("", id="next-up")
+                    yield Static("", id="roster")
+                yield Static("", id="prompt-card")
             with Horizontal(id="notes-bar"):
                 yield Static("", id="notes-label")
                 yield Static("", id="save-status")
@@ -191,7 +175,8 @@ class LiveScreen(Screen[None]):
             widget.update(text)
 
     def tick(self) -> None:
-        if self.session.auto_advance(self._last_typed):
+        # Never move the group on under an open question (a dialog is on top).
+        if self.app.screen is self and self.session.auto_advance(self._last_typed):
             self.notify("Time is up: moved to the next phase (auto-advance).", timeout=4)
             self.refresh_bindings()
         self.refresh_view()
@@ -234,6 +219,9 @@ class LiveScreen(Screen[None]):
         self._set("#speaker", speaker)
         self._set("#next-up", upcoming)
         self._set("#roster", roster_line(view))
+        self._set("#prompt-card", "\n".join(f"› {prompt}" for prompt in phase.prompts))
+        # Silence is a calm screen: nothing competes with the time left.
+        self.query_one("#prompt-card").display = bool(phase.prompts) and phase.mode is not SpeakerMode.SILENCE
         self._show_step_notes(view.step_index, phase.name)
         self._show_save_status()
         if view.overtime and not view.paused and self._belled_step != view.step_index:
@@ -288,8 +276,11 @@ class LiveScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Each control of the live screen, by name, for the command palette."""
-        for title, action, key in PALETTE:
-            yield SystemCommand(title, f"Live session · key {key}", partial(self.run_action, action))
+        for control in LIVE_CONTROLS:
+            keys = f"{control.key} / {control.typing}" if control.typing else control.key
+            yield SystemCommand(
+                control.title, f"Live session · {keys}", partial(self.run_action, control.action)
+            )
 
     # -- controls ------------------------------------------------------------------------
 
@@ -394,9 +385,10 @@ class LiveScreen(Screen[None]):
         if self.session.advance_needs_confirmation():
 
             def answered(yes: bool | None) -> None:
-                if yes:
+                # Only the phase the question was about: never skip one that began since.
+                if yes and self.session.timeline.step_index == view.step_index:
                     self.session.next_phase()
-                    self._after()
+                self._after()
 
             self.app.push_screen(
                 ConfirmScreen(

@@ -37,6 +37,11 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         title = "Past session (read-only)" if self.read_only else "Session summary"
         yield Static(f"{title} · x export to a file · c copy to the clipboard", classes="step-title")
+        problem = self.app.save_problem()
+        if problem and not self.read_only:
+            yield Static(
+                f"⚠ Not all notes are on disk yet: {problem} Export (x) keeps a copy.", id="save-problem"
+            )
         with VerticalScroll(id="summary-scroll"):
             yield Markdown(self.markdown, id="summary")
         yield Footer()
