@@ -37,7 +37,8 @@ def _block(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def render_markdown(summary: SessionSummary) -> str:
+def render_markdown(summary: SessionSummary, include_private: bool = False) -> str:
+    """The whole record. Private notes are left out unless ``include_private`` asks."""
     date = wall_date(summary.started_wall)
     start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
     out: list[str] = [f"# {_inline(summary.format_name)}, {date}", ""]
@@ -80,6 +81,10 @@ def render_markdown(summary: SessionSummary) -> str:
             )
             out += ["", f"Turns: {turns}"]
         out += ["", _block(phase.notes) if phase.notes.strip() else "*No notes.*"]
+        if phase.actions:
+            out += ["", "**Actions**", "", *(f"- [ ] {_inline(action)}" for action in phase.actions)]
+        if include_private and phase.private.strip():
+            out += ["", "**Facilitator's private notes**", "", _block(phase.private)]
     out += ["", *airtime_table(summary)]
     return "\n".join(out) + "\n"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sessions.actions import action_lines
 from sessions.formats import SpeakerMode
 from sessions.session import Session
 
@@ -33,6 +34,10 @@ class PhaseSummary:
     turns: tuple[TurnSummary, ...]
     airtime: dict[str, float]
     notes: str
+    """The group's shared notes for this phase."""
+    actions: tuple[str, ...] = ()
+    private: str = ""
+    """The facilitator's own notes: never exported unless asked for."""
 
     @property
     def difference(self) -> float:
@@ -95,6 +100,8 @@ def summarise(session: Session) -> SessionSummary:
             airtime[seg.person] = airtime.get(seg.person, 0.0) + seg.seconds(active_now)
         end = run.ended if run.ended is not None else active_now
         note = session.note_for(run.step)
+        action_note = session.note_for(run.step, "action")
+        private_note = session.note_for(run.step, "private")
         phase = fmt.phases[run.phase_index]
         phases.append(
             PhaseSummary(
@@ -115,6 +122,8 @@ def summarise(session: Session) -> SessionSummary:
                 ),
                 airtime=airtime,
                 notes=note.text if note else "",
+                actions=tuple(action_lines(action_note.text)) if action_note else (),
+                private=private_note.text if private_note else "",
             )
         )
     reached = {run.step for run in tl.steps_run}

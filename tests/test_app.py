@@ -638,3 +638,39 @@ async def test_quitting_with_notes_not_yet_on_disk_asks_first(
     reader = SessionStore(data_dir, writer=False)
     (entry,) = reader.list_sessions()
     assert reader.load(entry.id).note_for(0).text == "keep me"
+
+
+async def test_note_kinds_and_projector_mode_keep_private_notes_off_the_wall(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot)
+        session = app.screen.session
+        notes = app.screen.query_one("#notes", TextArea)
+        await pilot.press(*"shared words", "f2")
+        assert text_of(app, "#notes-label").startswith("Actions")
+        await pilot.press(*"call the GP")
+        app.screen.refresh_view()
+        assert "Action 1 has no who and no by when" in text_of(app, "#notes-hint")
+        await pilot.press("f2")
+        assert text_of(app, "#notes-label").startswith("Private notes")
+        await pilot.press(*"worried about Ben")
+        assert session.note_for(0, "private").text == "worried about Ben"
+        await pilot.press("f9")  # projector on: the private note leaves the screen
+        assert app.projector and "PROJECTOR" in text_of(app, "#view-tag")
+        assert notes.text == "shared words"
+        assert "worried" not in notes.text and app.screen.note_kind == "shared"
+        await pilot.press("f2", "f2")  # cycling skips private while projecting
+        assert app.screen.note_kind == "shared"
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)  # no people list on the projector
+        await pilot.press("v")
+        assert not app.projector
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "worried about Ben" not in app.screen.markdown
+        assert "- [ ] call the GP" in app.screen.markdown

@@ -83,3 +83,16 @@ def test_turns_and_passes_are_in_the_record(als_session: Session, clock: FakeClo
     markdown = render_markdown(summarise(als_session))
     assert "Turns: Ben 00:30, Ciara (passed)" in markdown
     assert "Not reached:" in markdown
+
+
+def test_actions_are_listed_and_private_notes_stay_out(als_session: Session) -> None:
+    als_session.write_note(0, "shared words")
+    als_session.write_note(0, "Aisha calls the GP by Friday\nBen | chases <b>", "action")
+    als_session.write_note(0, "my own worry about Ben", "private")
+    als_session.end()
+    summary = summarise(als_session)
+    markdown = render_markdown(summary)
+    assert "- [ ] Aisha calls the GP by Friday" in markdown
+    assert "- [ ] Ben \\| chases &lt;b>" in markdown
+    assert "my own worry" not in markdown
+    assert "my own worry about Ben" in render_markdown(summary, include_private=True)

@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -13,9 +14,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from sessions.autosave import Autosaver
+if TYPE_CHECKING:
+    from sessions.autosave import Autosaver
+    from sessions.format_file import Library
+
 from sessions.clock import Clock, SystemClock
-from sessions.format_file import Library, load_library
 from sessions.lock import FolderLock
 from sessions.paths import default_data_dir, default_export_dir, ensure_private_dir
 from sessions.session import Session
@@ -49,15 +52,27 @@ class PeerCircleApp(App[None]):
         self.refresh_interval = refresh_interval
         self.store = SessionStore(self.data_dir, writer=False)
         self.lock = FolderLock(self.data_dir)
-        self.library: Library = load_library(self.data_dir / "formats")
+        self._library: Library | None = None
         self.autosaver: Autosaver | None = None
         self.unsaved: list[Autosaver] = []
         """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
+        self.projector = False
+        """Projector mode: nothing meant for the facilitator alone is on screen."""
         self.startup_problems: list[str] = []
         """What the home screen must tell the user before anything else."""
         for theme in THEMES:
             self.register_theme(theme)
+
+    @property
+    def library(self) -> Library:
+        """Built-in and user formats, read the first time they are needed (not before the
+        first screen: parsing them is start-up time nobody needs to wait for)."""
+        if self._library is None:
+            from sessions.format_file import load_library
+
+            self._library = load_library(self.data_dir / "formats")
+        return self._library
 
     @property
     def read_only(self) -> bool:
@@ -200,6 +215,8 @@ class PeerCircleApp(App[None]):
 
     def begin_session(self, session: Session) -> None:
         """Start recording ``session`` to disk; called once the group is set."""
+        from sessions.autosave import Autosaver
+
         self.finish_recording()
         self.autosaver = Autosaver(self.store, session).start()
 

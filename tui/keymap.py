@@ -42,6 +42,8 @@ GROUPS: dict[str, tuple[Control, ...]] = {
         Control("End the session", "e", "F10", "end_session"),
     ),
     "Notes": (
+        Control("Shared notes, actions or private notes", "k", "F2", "next_note_kind"),
+        Control("Projector mode: hide facilitator-only things", "v", "F9", "toggle_projector"),
         Control("Back into the notes", "i or enter", ""),
         Control("Leave the notes (single keys work again)", "", "escape"),
     ),

@@ -53,11 +53,9 @@ class HomeScreen(Screen[None]):
         except (OSError, StoreError) as exc:
             entries = []
             self.notify(f"Past sessions could not be read: {exc}", severity="error")
-        problems = [*app.startup_problems, *(f"⚠ {m}" for m in app.store.quarantined)]
-        for error in app.library.errors:
-            problems.append(f"Format file {error.path} skipped: {error.problems[0]}")
-        self.query_one("#problems", Static).update("\n".join(problems))
-        self.query_one("#problems").display = bool(problems)
+        self._show_problems()
+        # Format files are read after the first frame; their problems join the list then.
+        self.call_after_refresh(self._show_problems, with_formats=True)
         # The most recent sessions only: laying out a thousand rows would slow every start,
         # and 'peercircle list' shows them all.
         for e in entries[:HISTORY_ROWS]:
@@ -83,6 +81,15 @@ class HomeScreen(Screen[None]):
         table.display = bool(entries)
         if entries:
             table.focus()
+
+    def _show_problems(self, with_formats: bool = False) -> None:
+        app = self.app
+        problems = [*app.startup_problems, *(f"⚠ {m}" for m in app.store.quarantined)]
+        if with_formats:
+            for error in app.library.errors:
+                problems.append(f"Format file {error.path} skipped: {error.problems[0]}")
+        self.query_one("#problems", Static).update("\n".join(problems))
+        self.query_one("#problems").display = bool(problems)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_session", "delete_session"):

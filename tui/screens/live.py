@@ -18,12 +18,19 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, TextArea
 
+from sessions.actions import nudge
 from sessions.formats import SpeakerMode
 from sessions.session import LiveView, Session
 from sessions.timefmt import clock_text, countdown_text
 from tui.keymap import LIVE_CONTROLS
 from tui.screens.confirm import ConfirmScreen
 
+NOTE_KINDS = ("shared", "action", "private")
+NOTE_LABELS = {
+    "shared": "Shared notes",
+    "action": "Actions: what · who · by when, one per line",
+    "private": "Private notes (facilitator only; never projected or exported)",
+}
 WARNING_SECONDS = 60
 FINAL_SECONDS = 10
 SLOW_SAVE_SECONDS = 2.0
@@ -117,6 +124,10 @@ class LiveScreen(Screen[None]):
         Binding("m", "mute", "Mute bell", show=False),
         Binding("e", "end_session", "End"),
         Binding("f10", "end_session", "End"),
+        Binding("k", "next_note_kind", "Note kind", show=False),
+        Binding("f2", "next_note_kind", "Note kind", show=False),
+        Binding("v", "toggle_projector", "Projector", show=False),
+        Binding("f9", "toggle_projector", "Projector", show=False),
         Binding("i,enter", "edit_notes", "Notes"),
         Binding("escape", "leave_notes", "Leave notes"),
         Binding("ctrl+s", "save_notes", "Save", show=False),
@@ -126,6 +137,8 @@ class LiveScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._notes_step = -1
+        self._notes_kind = ""
+        self.note_kind = "shared"
         self._belled_step = -1
         self._last_typed: float | None = None
         self._shown: dict[str, str] = {}
@@ -135,6 +148,7 @@ class LiveScreen(Screen[None]):
             with Horizontal(id="phase-bar"):
                 yield Static("", id="phase-name")
                 yield Static("", id="phase-place")
+                yield Static("", id="view-tag")
             yield Static("", id="mode")
             yield Static("", id="rule")
             with Horizontal(id="clock-row"):
@@ -153,6 +167,7 @@ class LiveScreen(Screen[None]):
                 yield Static("", id="prompt-card")
             with Horizontal(id="notes-bar"):
                 yield Static("", id="notes-label")
+                yield Static("", id="notes-hint")
                 yield Static("", id="save-status")
             yield TextArea(
                 id="notes", soft_wrap=True, placeholder="Type notes here; they are saved as you type."
@@ -222,7 +237,13 @@ class LiveScreen(Screen[None]):
         self._set("#prompt-card", "\n".join(f"› {prompt}" for prompt in phase.prompts))
         # Silence is a calm screen: nothing competes with the time left.
         self.query_one("#prompt-card").display = bool(phase.prompts) and phase.mode is not SpeakerMode.SILENCE
-        self._show_step_notes(view.step_index, phase.name)
+        self._show_notes(view.step_index, phase.name)
+        self._set("#view-tag", " PROJECTOR " if self.app.projector else " facilitator view ")
+        self.set_class(self.app.projector, "-projector")
+        hint = (
+            nudge(self.query_one("#notes", TextArea).text, view.members) if self.note_kind == "action" else ""
+        )
+        self._set("#notes-hint", f"⚠ {hint} " if hint and not self.app.projector else "")
         self._show_save_status()
         if view.overtime and not view.paused and self._belled_step != view.step_index:
             self._belled_step = view.step_index
@@ -235,17 +256,19 @@ class LiveScreen(Screen[None]):
         self.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"))
 
-    def _show_step_notes(self, step_index: int, name: str) -> None:
-        if step_index == self._notes_step:
+    def _show_notes(self, step_index: int, name: str) -> None:
+        """The editor holds one note: this step's note of the chosen kind."""
+        if (step_index, self.note_kind) == (self._notes_step, self._notes_kind):
             return
         editor = self.query_one("#notes", TextArea)
         if self._notes_step >= 0:
-            self.session.write_note(self._notes_step, editor.text)
-        self._notes_step = step_index
-        note = self.session.note_for(step_index)
+            self.session.write_note(self._notes_step, editor.text, self._notes_kind)
+        self._notes_step, self._notes_kind = step_index, self.note_kind
+        note = self.session.note_for(step_index, self.note_kind)
         editor.load_text(note.text if note else "")
         editor.move_cursor(editor.document.end)  # carry on where the notes end
-        self._set("#notes-label", f"Notes · {name}")
+        self.set_class(self.note_kind == "private", "-private")
+        self._set("#notes-label", f"{NOTE_LABELS[self.note_kind]} · {name}")
 
     def _show_save_status(self) -> None:
         saver = self.app.autosaver
@@ -265,7 +288,7 @@ class LiveScreen(Screen[None]):
         # Auto-advance never moves the group on while the facilitator is typing.
         self._last_typed = self.session.clock.monotonic()
         if self._notes_step >= 0:
-            self.session.write_note(self._notes_step, event.text_area.text)
+            self.session.write_note(self._notes_step, event.text_area.text, self._notes_kind)
 
     def on_key(self, event: Key) -> None:
         if isinstance(self.focused, TextArea):
@@ -372,9 +395,32 @@ class LiveScreen(Screen[None]):
         self.notify("Bell off (the screen still flashes)" if self.app.bell_muted else "Bell on", timeout=2)
         self._after()
 
+    def action_next_note_kind(self) -> None:
+        kinds = [k for k in NOTE_KINDS if not (self.app.projector and k == "private")]
+        self.note_kind = (
+            kinds[(kinds.index(self.note_kind) + 1) % len(kinds)] if self.note_kind in kinds else "shared"
+        )
+        self._after()
+
+    def action_toggle_projector(self) -> None:
+        self.app.projector = not self.app.projector
+        if self.app.projector and self.note_kind == "private":
+            self.note_kind = "shared"  # private notes never reach the wall
+        self.notify(
+            "Projector mode: facilitator-only things hidden" if self.app.projector else "Facilitator view",
+            timeout=2,
+        )
+        self._after()
+
     def action_people(self) -> None:
         from tui.screens.people import PeopleScreen
 
+        if self.app.projector:
+            self.notify(
+                "The people list is hidden in projector mode (v leaves it). Numbers still give the floor.",
+                timeout=4,
+            )
+            return
         self.app.push_screen(PeopleScreen(self.session))
 
     def action_next_phase(self) -> None:
@@ -419,7 +465,7 @@ class LiveScreen(Screen[None]):
     def _end(self) -> None:
         from tui.screens.summary import SummaryScreen
 
-        self.session.write_note(self._notes_step, self.query_one("#notes", TextArea).text)
+        self.session.write_note(self._notes_step, self.query_one("#notes", TextArea).text, self._notes_kind)
         self.session.end()
         if not self.app.finish_recording():
             self.notify(

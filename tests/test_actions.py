@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from sessions.actions import action_lines, nudge, smart_gaps
+
+PEOPLE = ("Aisha", "Ben", "Ciara")
+
+
+def test_each_line_is_an_action_without_its_list_marker() -> None:
+    assert action_lines("- call the GP\n\n2. write it up\n[ ] ask Ben") == [
+        "call the GP",
+        "write it up",
+        "ask Ben",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "gaps"),
+    [
+        ("Aisha calls the GP by Friday", []),
+        ("I will read the policy before the next meeting", []),
+        ("call the GP", ["who", "by when"]),
+        ("Ben to speak to the team", ["by when"]),
+        ("chase the referral by 12/12", ["who"]),
+        ("ciara: book the room tomorrow", []),
+    ],
+)
+def test_smart_gaps(action: str, gaps: list[str]) -> None:
+    assert smart_gaps(action, PEOPLE) == gaps
+
+
+def test_nudge_names_the_first_incomplete_action() -> None:
+    assert nudge("Aisha calls by Friday\ncall the GP", PEOPLE) == "Action 2 has no who and no by when yet"
+    assert nudge("Aisha calls by Friday", PEOPLE) == ""
