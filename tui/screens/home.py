@@ -55,7 +55,7 @@ class HomeScreen(Screen[None]):
             self.notify(f"Past sessions could not be read: {exc}", severity="error")
         self._show_problems()
         # Format files are read after the first frame; their problems join the list then.
-        self.call_after_refresh(self._show_problems, with_formats=True)
+        self.set_timer(0.3, lambda: self._show_problems(with_formats=True))
         # The most recent sessions only: laying out a thousand rows would slow every start,
         # and 'peercircle list' shows them all.
         for e in entries[:HISTORY_ROWS]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +25,7 @@ from sessions.session import LiveView, Session
 from sessions.timefmt import clock_text, countdown_text
 from tui.keymap import LIVE_CONTROLS
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.big_clock import BigClock
 
 NOTE_KINDS = ("shared", "action", "private")
 NOTE_LABELS = {
@@ -31,6 +33,8 @@ NOTE_LABELS = {
     "action": "Actions: what · who · by when, one per line",
     "private": "Private notes (facilitator only; never projected or exported)",
 }
+LARGE = (150, 45)
+"""From this window size (columns, rows) the countdown is drawn five rows tall."""
 WARNING_SECONDS = 60
 FINAL_SECONDS = 10
 SLOW_SAVE_SECONDS = 2.0
@@ -153,12 +157,14 @@ class LiveScreen(Screen[None]):
             yield Static("", id="rule")
             with Horizontal(id="clock-row"):
                 yield Digits("00:00", id="countdown")
+                yield BigClock("00:00", id="big-countdown")
                 with Vertical(id="clock-side"):
                     yield Static("", id="clock-state")
                     yield Static("", id="clock-planned")
                     yield Static("", id="clock-budget")
                 with Vertical(id="turn-box"):
                     yield Digits("", id="turn-countdown")
+                    yield BigClock("", id="big-turn-countdown")
             with Horizontal(id="speaker-row"):
                 with Vertical(id="speaker-box"):
                     yield Static("", id="speaker")
@@ -175,6 +181,7 @@ class LiveScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.width, self.app.size.height)
         self.refresh_view()
         self.query_one("#notes", TextArea).focus()
         self.set_interval(self.app.refresh_interval, self.tick)
@@ -186,7 +193,7 @@ class LiveScreen(Screen[None]):
         if self._shown.get(selector) != text:
             self._shown[selector] = text
             widget = self.query_one(selector)
-            assert isinstance(widget, Static | Digits)
+            assert isinstance(widget, Static | Digits | BigClock)
             widget.update(text)
 
     def tick(self) -> None:
@@ -204,6 +211,7 @@ class LiveScreen(Screen[None]):
         self._set("#mode", phase.mode.label)
         self._set("#rule", phase.rule)
         self._set("#countdown", countdown_text(view.remaining))
+        self._set("#big-countdown", countdown_text(view.remaining))
         if view.paused:
             state = "PAUSED"
         elif view.overtime:
@@ -223,6 +231,7 @@ class LiveScreen(Screen[None]):
         self.query_one("#turn-box").display = has_turn_clock
         if has_turn_clock:
             self._set("#turn-countdown", countdown_text(view.turn_remaining or 0))
+            self._set("#big-turn-countdown", countdown_text(view.turn_remaining or 0))
         self.set_class(view.overtime, "-overtime")
         self.set_class(0 <= view.remaining <= WARNING_SECONDS and not view.overtime, "-warning")
         self.set_class(0 <= view.remaining <= FINAL_SECONDS and not view.overtime, "-final")
@@ -289,6 +298,13 @@ class LiveScreen(Screen[None]):
         self._last_typed = self.session.clock.monotonic()
         if self._notes_step >= 0:
             self.session.write_note(self._notes_step, event.text_area.text, self._notes_kind)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        # A room-sized window gets the five-row clock; a laptop keeps the compact one.
+        self.set_class(width >= LARGE[0] and height >= LARGE[1], "-large")
 
     def on_key(self, event: Key) -> None:
         if isinstance(self.focused, TextArea):
