@@ -674,3 +674,50 @@ async def test_note_kinds_and_projector_mode_keep_private_notes_off_the_wall(
         await pilot.pause()
         assert "worried about Ben" not in app.screen.markdown
         assert "- [ ] call the GP" in app.screen.markdown
+
+
+async def test_the_remaining_keys(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
+    """k, enter, ctrl+s and ctrl+shift+down on the live screen; h on the summary; q on home."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)  # Check-in
+        screen = app.screen
+        await pilot.press("ctrl+s")  # nothing to save by hand: it says so
+        assert any("saved as you type" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+shift+down")
+        assert screen.session.view().turn_planned == 0
+        await pilot.press("escape", "k")
+        assert screen.note_kind == "action"
+        await pilot.press("enter")
+        assert isinstance(screen.focused, TextArea)
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_a_room_sized_window_draws_clock_and_name_large(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from tui.widgets.big_clock import BigClock, big_name
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await start_session(pilot)
+        screen = app.screen
+        assert screen.has_class("-large")
+        assert screen.query_one("#big-countdown", BigClock).display
+        assert not screen.query_one("#countdown", Digits).display
+        assert str(screen.query_one("#big-speaker", Static).content) == big_name("Aisha", 100)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not screen.has_class("-large")
+        assert screen.query_one("#speaker", Static).display
+        assert not screen.query_one("#big-speaker", Static).display

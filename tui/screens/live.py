@@ -25,7 +25,7 @@ from sessions.session import LiveView, Session
 from sessions.timefmt import clock_text, countdown_text
 from tui.keymap import LIVE_CONTROLS
 from tui.screens.confirm import ConfirmScreen
-from tui.widgets.big_clock import BigClock
+from tui.widgets.big_clock import BigClock, big_name
 
 NOTE_KINDS = ("shared", "action", "private")
 NOTE_LABELS = {
@@ -167,6 +167,7 @@ class LiveScreen(Screen[None]):
                     yield BigClock("", id="big-turn-countdown")
             with Horizontal(id="speaker-row"):
                 with Vertical(id="speaker-box"):
+                    yield Static("", id="big-speaker", markup=False)
                     yield Static("", id="speaker")
                     yield Static("", id="next-up")
                     yield Static("", id="roster")
@@ -241,6 +242,13 @@ class LiveScreen(Screen[None]):
         self.set_class(phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, "-listening")
         speaker, upcoming = speaker_lines(view)
         self._set("#speaker", speaker)
+        # In a room-sized window a person's name is drawn five rows tall, when it fits.
+        big = None
+        if self.has_class("-large") and speaker == view.speaker:
+            big = big_name(speaker, int(self.app.size.width * 0.5))
+        self._set("#big-speaker", big or "")
+        self.query_one("#big-speaker").display = big is not None
+        self.query_one("#speaker").display = big is None
         self._set("#next-up", upcoming)
         self._set("#roster", roster_line(view))
         self._set("#prompt-card", "\n".join(f"› {prompt}" for prompt in phase.prompts))
@@ -303,8 +311,13 @@ class LiveScreen(Screen[None]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
-        # A room-sized window gets the five-row clock; a laptop keeps the compact one.
-        self.set_class(width >= LARGE[0] and height >= LARGE[1], "-large")
+        # A room-sized window gets the five-row clock and name; a laptop the compact ones.
+        large = width >= LARGE[0] and height >= LARGE[1]
+        if large != self.has_class("-large"):
+            self.set_class(large, "-large")
+            self._shown.pop("#big-speaker", None)
+            if self.is_mounted:
+                self.refresh_view()
 
     def on_key(self, event: Key) -> None:
         if isinstance(self.focused, TextArea):

@@ -26,6 +26,50 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 }
 
 
+LETTERS: dict[str, tuple[str, ...]] = {
+    "A": (" ███ ", "█   █", "█████", "█   █", "█   █"),
+    "B": ("████ ", "█   █", "████ ", "█   █", "████ "),
+    "C": (" ████", "█    ", "█    ", "█    ", " ████"),
+    "D": ("████ ", "█   █", "█   █", "█   █", "████ "),
+    "E": ("█████", "█    ", "████ ", "█    ", "█████"),
+    "F": ("█████", "█    ", "████ ", "█    ", "█    "),
+    "G": (" ████", "█    ", "█  ██", "█   █", " ███ "),
+    "H": ("█   █", "█   █", "█████", "█   █", "█   █"),
+    "I": ("███", " █ ", " █ ", " █ ", "███"),
+    "J": ("  ███", "   █ ", "   █ ", "█  █ ", " ██  "),
+    "K": ("█   █", "█  █ ", "███  ", "█  █ ", "█   █"),
+    "L": ("█    ", "█    ", "█    ", "█    ", "█████"),
+    "M": ("█   █", "██ ██", "█ █ █", "█   █", "█   █"),
+    "N": ("█   █", "██  █", "█ █ █", "█  ██", "█   █"),
+    "O": (" ███ ", "█   █", "█   █", "█   █", " ███ "),
+    "P": ("████ ", "█   █", "████ ", "█    ", "█    "),
+    "Q": (" ███ ", "█   █", "█ █ █", "█  █ ", " ██ █"),
+    "R": ("████ ", "█   █", "████ ", "█  █ ", "█   █"),
+    "S": (" ████", "█    ", " ███ ", "    █", "████ "),
+    "T": ("█████", "  █  ", "  █  ", "  █  ", "  █  "),
+    "U": ("█   █", "█   █", "█   █", "█   █", " ███ "),
+    "V": ("█   █", "█   █", "█   █", " █ █ ", "  █  "),
+    "W": ("█   █", "█   █", "█ █ █", "██ ██", "█   █"),
+    "X": ("█   █", " █ █ ", "  █  ", " █ █ ", "█   █"),
+    "Y": ("█   █", " █ █ ", "  █  ", "  █  ", "  █  "),
+    "Z": ("█████", "   █ ", "  █  ", " █   ", "█████"),
+    "-": ("     ", "     ", "█████", "     ", "     "),
+    "'": (" █ ", " █ ", "   ", "   ", "   "),
+    ".": ("  ", "  ", "  ", "  ", "█ "),
+}
+
+
+def big_name(name: str, width: int) -> str | None:
+    """``name`` in capitals, five rows tall, or None when it has a letter the font lacks
+    or would not fit in ``width`` cells (the caller then shows it as plain text)."""
+    glyphs = [GLYPHS[" "] if char == " " else LETTERS.get(char) for char in name.upper()]
+    if not glyphs or any(g is None for g in glyphs):
+        return None
+    if sum(len(g[0]) + 1 for g in glyphs) - 1 > width:  # type: ignore[index]
+        return None
+    return "\n".join(" ".join(g[row] for g in glyphs) for row in range(5))  # type: ignore[index]
+
+
 def big_text(value: str) -> str:
     """``value`` in the five-row font, glyphs one cell apart."""
     glyphs = [GLYPHS.get(char, GLYPHS[" "]) for char in value]
