@@ -54,3 +54,17 @@ async def test_an_unknown_saved_theme_falls_back_quietly(data_dir: Path, tmp_pat
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
+
+
+def test_no_color_is_respected(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PeerCircleApp(data_dir=data_dir, clock=FakeClock(), export_dir=tmp_path, refresh_interval=3600)
+    assert app.no_color  # Textual then draws in monochrome
+
+
+async def test_home_and_summary_actions_are_in_the_palette(data_dir: Path, tmp_path: Path) -> None:
+    app = PeerCircleApp(data_dir=data_dir, clock=FakeClock(), export_dir=tmp_path, refresh_interval=3600)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"New session", "Open the highlighted session", "Delete the highlighted session"} <= titles

@@ -29,6 +29,7 @@ def test_the_built_wheel_carries_and_finds_its_content(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
         timeout=300,
+        cwd=tmp_path,  # absolute paths only: nothing depends on where pytest was started
     )
     (wheel,) = dist.glob("peercircle-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -42,6 +43,7 @@ def test_the_built_wheel_carries_and_finds_its_content(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
         timeout=300,
+        cwd=tmp_path,  # absolute paths only: nothing depends on where pytest was started
     )
     # Run from an empty folder with only the installed copy ahead of the environment's
     # dependencies, so nothing can be picked up from the checkout.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Iterable
+
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -101,6 +103,13 @@ class HomeScreen(Screen[None]):
         if not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        if not self.app.read_only:
+            yield SystemCommand("New session", "Home · key n", self.action_new_session)
+            yield SystemCommand("Delete the highlighted session", "Home · key d", self.action_delete_session)
+        yield SystemCommand("Open the highlighted session", "Home · key enter", self.action_open_session)
+        yield SystemCommand("Keys: every key, grouped", "Everywhere · ? or F1", self.app.action_help)
 
     def action_delete_session(self) -> None:
         session_id = self._highlighted()

@@ -6,8 +6,10 @@ widget, so the facilitator previews exactly what leaves the app.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -48,6 +50,11 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#summary-scroll").focus()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Export the summary to a Markdown file", "Summary · key x", self.action_export)
+        yield SystemCommand("Copy the summary to the clipboard", "Summary · key c", self.action_copy)
+        yield SystemCommand("Back to the home screen", "Summary · key escape", self.action_home)
 
     def export_path(self):
         meta = self.session.meta
