@@ -29,7 +29,6 @@ class Autosaver:
         self.store = store
         self.session = session
         self.error: str | None = None
-        self.saves = 0
         self._cond = threading.Condition()
         self._meta_pending = True
         self._events: list[Event] = []
@@ -159,7 +158,6 @@ class Autosaver:
                 continue
             with self._cond:
                 self.error = None
-                self.saves += 1
                 self._busy = False
                 # What is still queued arrived during this write, so it is younger than it.
                 self._pending_since = started if self._has_work(force=True) else None

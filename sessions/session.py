@@ -212,7 +212,6 @@ class LiveView:
     quietest_first: bool
     auto_advance: bool
     seed: int | None
-    session_elapsed: float
     scheduled_end: datetime | None
     """When the session would end had every phase run to plan from the start."""
     projected_end: datetime | None
@@ -500,7 +499,6 @@ class Session:
             quietest_first=tl.quietest_first,
             auto_advance=tl.auto_advance,
             seed=self.meta.seed,
-            session_elapsed=active,
             scheduled_end=scheduled,
             projected_end=projected,
         )

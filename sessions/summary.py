@@ -67,10 +67,6 @@ class SessionSummary:
     seed: int | None
 
     @property
-    def presenter(self) -> str | None:
-        return self.presenters[0] if self.presenters else None
-
-    @property
     def elapsed(self) -> float:
         """From start to end (or to the last recorded moment): active plus paused time."""
         return self.active + self.paused

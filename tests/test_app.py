@@ -46,6 +46,23 @@ async def start_session(
     await pilot.pause()
 
 
+def recording(
+    data_dir: Path, clock: FakeClock, format_id: str, people: tuple[str, ...], presenter: str | None
+):
+    """A session started and being saved, as a previous run of the app left it."""
+    from sessions.autosave import Autosaver
+    from sessions.format_file import load_library
+    from sessions.session import Session
+    from sessions.store import SessionStore
+
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    session = Session.new(load_library().get(format_id), people, presenter, clock=clock)
+    saver = Autosaver(store, session).start()
+    session.start()
+    return store, session, saver
+
+
 def text_of(app: PeerCircleApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
 
@@ -397,17 +414,9 @@ async def test_a_shuffle_seed_sets_and_shows_the_order(
 async def test_crash_resume_brings_the_live_screen_back_paused(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from sessions.autosave import Autosaver
-    from sessions.format_file import load_library
-    from sessions.session import Session
-    from sessions.store import SessionStore
-
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    fmt = load_library().get("action-learning-set")
-    session = Session.new(fmt, ("Aisha", "Ben", "Ciara", "Dev"), "Aisha", clock=clock)
-    saver = Autosaver(store, session).start()
-    session.start()
+    store, session, saver = recording(
+        data_dir, clock, "action-learning-set", ("Aisha", "Ben", "Ciara", "Dev"), "Aisha"
+    )
     clock.advance(300)
     session.next_phase()
     session.next_speaker()
@@ -498,16 +507,7 @@ async def test_resume_reads_the_old_heartbeat_before_writing_a_new_one(
 ) -> None:
     """Found by hand in the crash drill: the new process's first heartbeat overwrote the
     dead one's before it was read, so the time since the kill counted as running time."""
-    from sessions.autosave import Autosaver
-    from sessions.format_file import load_library
-    from sessions.session import Session
-    from sessions.store import SessionStore
-
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    session = Session.new(load_library().get("check-in-round"), ("Ann", "Bob"), None, clock=clock)
-    saver = Autosaver(store, session).start()
-    session.start()
+    store, session, saver = recording(data_dir, clock, "check-in-round", ("Ann", "Bob"), None)
     saver.close()
     store.write_alive(session.meta.id, clock.monotonic(), clock.now().isoformat())
     clock.advance(300)
