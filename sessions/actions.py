@@ -3,7 +3,9 @@ them usable (SMART): somebody who will do it, and a time by when."""
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
 _WHEN = re.compile(
     r"\b(by|before|until|on|next|this|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|"
@@ -18,10 +20,18 @@ def action_lines(text: str) -> list[str]:
     """The actions in an action note: each non-empty line, without list markers."""
     lines = []
     for raw in text.splitlines():
-        line = re.sub(r"^\s*([-*+]|\d+[.)]|\[[ x]\])\s*", "", raw).strip()
+        line = re.sub(r"^\s*([-*+]|\d+[.)])\s*", "", raw).strip()
         if line:
             lines.append(line)
     return lines
+
+
+_DONE = re.compile(r"^\s*([-*+]\s*)?\[[xX]\]")
+
+
+def open_action_count(text: str) -> int:
+    """How many actions in an action note are still open: every line but those ticked ``[x]``."""
+    return sum(1 for raw in text.splitlines() if action_lines(raw) and not _DONE.match(raw))
 
 
 def smart_gaps(action: str, people: tuple[str, ...]) -> list[str]:
@@ -43,3 +53,139 @@ def nudge(text: str, people: tuple[str, ...]) -> str:
         if gaps:
             return f"Action {number} has no {' and no '.join(gaps)} yet"
     return ""
+
+
+# -- reading an action line into what, who and by when -------------------------------------
+
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)day"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)|\d{{1,2}}:\d{{2}})"
+)
+_RELATIVE = (
+    rf"(?:today|tonight|tomorrow|asap|eod|end\s+of\s+(?:the\s+)?(?:day|week|month|year)"
+    rf"|(?:next|this|our\s+next|the\s+next)\s+(?:{_WEEKDAY}|week|month|fortnight|session|meeting|"
+    rf"supervision|set|circle|group|time)|{_WEEKDAY}"
+    r"|in\s+(?:\d+|a|one|two|three|four|six)\s+(?:days?|weeks?|months?))"
+)
+WHEN_PHRASE = re.compile(
+    rf"\b(?:(?:by|before|until|till|on|for|at|no\s+later\s+than)\s+(?:the\s+)?)?(?:{_DATE}|{_RELATIVE})\b"
+    rf"(?:\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?\b)?",
+    re.IGNORECASE,
+)
+"""A time by when, as people write one: 'by Friday', 'next session', '3 Dec', 'asap'."""
+_PARTS = re.compile(r"\s*[—–]\s*|\s*;\s*|\s+-\s+")
+_TICK = re.compile(r"^\[([ xX])\]\s*")
+_ME = re.compile(r"(?:i|me|myself|(?:the\s+)?presenter)", re.IGNORECASE)
+_US = re.compile(r"(?:we|us|all|all of us|everyone|everybody|(?:the\s+)?(?:whole\s+)?group)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One action line, read as what / who / by when. Empty ``who`` or ``when``: not set."""
+
+    what: str
+    who: str
+    when: str
+    owners: tuple[str, ...]
+    """The participants it falls to: those named as who, or the step's presenter."""
+    done: bool = False
+
+
+@functools.lru_cache(maxsize=1024)
+def name_forms(person: str, people: tuple[str, ...]) -> tuple[str, ...]:
+    """Ways a person is written: their name, and each word of it nobody else shares."""
+    forms = [person]
+    words = person.split()
+    if len(words) > 1:
+        others = {w.casefold() for p in people if p != person for w in (p, *p.split())}
+        forms += [w for w in words if len(w) > 1 and w.casefold() not in others]
+    return tuple(forms)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
+
+
+def people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
+    """The participants named in ``text`` as a word, in the order of ``people``."""
+    return tuple(p for p in people if any(_names(f).search(text) for f in name_forms(p, people)))
+
+
+def _starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
+    """(person, text): the participant the text starts with, and the text without a
+    "Name:" label in front (a name that begins a sentence stays)."""
+    for person in people:
+        for form in name_forms(person, people):
+            match = _names(form).match(text)
+            if match:
+                label = re.match(r"\s*:\s*", text[match.end() :])
+                return person, text[match.end() + label.end() :] if label else text
+    return None, text
+
+
+def _when_in(what: str) -> tuple[str, str]:
+    """(what, when): a time found in free text; taken off the end when it ends the line."""
+    found = list(WHEN_PHRASE.finditer(what))
+    if not found:
+        return what, ""
+    # The last time written, joined with any written just before it ("at 10:30 tomorrow").
+    start, end = found[-1].span()
+    for earlier in reversed(found[:-1]):
+        if what[earlier.end() : start].strip():
+            break
+        start = earlier.start()
+    when = what[start:end].strip()
+    if not what[end:].strip(" .,;:!"):
+        rest = what[:start].rstrip(" ,;:-–—")
+        if rest:
+            return rest, when
+    return what, when
+
+
+def parse_action(line: str, presenter: str | None, people: tuple[str, ...]) -> ActionItem:
+    """Read "what — who — by when" (also with ';' or ' - ' between the parts).
+
+    Without a who, the action falls to a participant the line starts with ("Ben to call
+    the GP"), else to the step's presenter. Without a separate by-when, a time written in
+    the line ("... by Friday") is used.
+    """
+    line = " ".join(line.split())
+    done = False
+    tick = _TICK.match(line)
+    if tick:
+        done, line = tick.group(1) != " ", line[tick.end() :]
+    parts = [p for p in _PARTS.split(line) if p.strip()]
+    if not parts:
+        return ActionItem("", "", "", (), done)
+    what, who, when = parts[0], "", ""
+    if len(parts) == 2:
+        second = parts[1]
+        if WHEN_PHRASE.search(second) and not people_named(second, people):
+            when = second
+        else:
+            who = second
+    elif len(parts) >= 3:
+        who, when = parts[1], " — ".join(parts[2:])
+        if WHEN_PHRASE.search(who) and not people_named(who, people) and not WHEN_PHRASE.search(when):
+            who, when = when, who  # "what; Friday; Ben"
+    if not when:
+        what, when = _when_in(what)
+    if who:
+        if _ME.fullmatch(who) and presenter:
+            who, owners = presenter, (presenter,)
+        elif _US.fullmatch(who):
+            who, owners = "everyone", people
+        else:
+            owners = people_named(who, people)
+    else:
+        starter, what = _starts_with_person(what, people)
+        owner = starter or presenter
+        who, owners = (owner, (owner,)) if owner else ("", ())
+    return ActionItem(what, who, when, owners, done)

@@ -30,6 +30,8 @@ class EventKind(StrEnum):
     REOPEN = "reopen"
     """The app came back after a crash or a quit mid-session. data: active (seconds that
     had run when it stopped), gap (seconds it was away, counted as paused). Comes back paused."""
+    CARD = "card"
+    """data: deck (id), card (title), deck_name. A prompt card was put on screen."""
     END = "end"
 
 

@@ -1,62 +1,285 @@
-"""The session as Markdown: a title, the facts, a timing table, then one section per phase.
+"""The session as Markdown: a record for a shared folder, and a learning record for one person.
 
-The output is checked with markdown-it-py's "gfm-like" preset (the parser Textual's own
-Markdown widget uses), so what a facilitator previews is what they export.
+The record opens with YAML front matter (so it drops into an Obsidian or Logseq vault),
+then a title, the agreement in one line, the participants, a timing table, one section per
+step, the actions as a task list, the airtime table and the balance of Proctor's three
+functions among tagged notes.
+
+Notes are plain text, whatever they contain. Everything that could make Markdown out of
+them is escaped: they can never add a heading, break a table, inject HTML, open a code
+block or make a link (markdown-it's "gfm-like" preset, the parser Textual's Markdown widget
+uses, turns bare URLs and domains into links, so those are defused too). Terminal escape
+sequences, control characters and invisible direction overrides are removed; right-to-left
+text and emoji are kept as typed.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+import unicodedata
+from datetime import datetime
 
-from sessions.summary import SessionSummary, share_bar
+from sessions.actions import ActionItem, name_forms, parse_action
+from sessions.agreement import agreement_line
+from sessions.anonymise import Anonymiser, anonymise_summary
+from sessions.summary import PhaseSummary, SessionSummary, share_bar
 from sessions.timefmt import clock_text, minutes_text, signed_clock_text, wall_date, wall_time
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]")
-_BLOCK_MARK = re.compile(r"^([#=+\-*_>\[`~])")
+# -- making note text inert -------------------------------------------------------------------
+
+_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks, clipboard
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b.?"  # any other escape
+    r"|[\x00-\x08\x0e-\x1f\x7f-\x9f]"  # C0 (but tab and newline) and C1 controls
+    r"|[\u202a-\u202e\u2066-\u2069]"  # direction overrides and isolates (they can disguise text)
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "~": "\\~",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        "&": "&amp;",
+        "<": "&lt;",
+    }
+)
+_HEADING_ESCAPES = {**_ESCAPES, ord("#"): "\\#"}  # "## Step #" would lose its closing "#"
+# Linkify makes links of bare URLs, "www." and domain names: break each trigger with an escape.
+_LINKISH = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(?<=/)(/)|(?<=\w)(\.)(?=[^\W\d_])")
+_BLOCK_MARK = re.compile(r"^([#=+\->])")
+_BLOCK_STARTS = frozenset("#=+->0123456789")
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
 
 
-def _inline(text: str) -> str:
-    """Text safe inside a table cell or a heading: one line, pipes and HTML escaped."""
-    text = _CONTROL.sub("", " ".join(text.split()))
-    return text.replace("\\", "\\\\").replace("&", "&amp;").replace("|", "\\|").replace("<", "&lt;")
+def clean_text(text: str) -> str:
+    """Text with line endings made "\\n" and escape sequences and control characters gone."""
+    if not _NEEDS_CLEANING.search(text):
+        return text
+    text = _CONTROL.sub("", _NEWLINES.sub("\n", text))
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _literal(line: str, escapes: dict[int, str] = _ESCAPES) -> str:
+    """One line of text escaped so Markdown shows it exactly as typed."""
+    line = _LINKISH.sub(_defuse, line.translate(escapes))
+    if line[:1] in _BLOCK_STARTS:
+        return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
+    return line
+
+
+def _defuse(match: re.Match[str]) -> str:
+    return (match[1] or "") + "\\" + (match[2] or match[3] or match[4])
+
+
+def _inline(text: str, heading: bool = False) -> str:
+    """Text safe in a table cell, a list item or a line of its own: one line, inert."""
+    if len(text) <= 200:  # names, step names and clock texts repeat: remember the short ones
+        return _inline_short(text, heading)
+    return _literal(" ".join(clean_text(text).split()), _HEADING_ESCAPES if heading else _ESCAPES)
+
+
+@functools.lru_cache(maxsize=4096)
+def _inline_short(text: str, heading: bool) -> str:
+    return _literal(" ".join(clean_text(text).split()), _HEADING_ESCAPES if heading else _ESCAPES)
+
+
+def _heading(text: str) -> str:
+    return _inline(text, heading=True)
 
 
 def _block(text: str) -> str:
-    """Notes as paragraphs that can never open a heading, list, table, fence or HTML block."""
+    """Notes as paragraphs, line breaks kept, that can never open any other block."""
     lines = []
-    for line in _CONTROL.sub("", text.replace("\r\n", "\n")).split("\n"):
-        # Indentation would make a code block, so it goes; every character that could start
-        # a block (heading, list, quote, fence, link definition) is escaped.
-        line = (
-            line.strip().replace("\\", "\\\\").replace("&", "&amp;").replace("|", "\\|").replace("<", "&lt;")
-        )
-        line = _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
-        # A trailing double space or backslash is a hard break; keep line breaks as typed.
+    for line in clean_text(text).split("\n"):
+        # Indentation would make a code block, so it goes.
+        line = _literal(line.strip())
+        # A trailing double space is a hard break: the lines stay as they were typed.
         lines.append(line + "  " if line else "")
     return "\n".join(lines).strip()
 
 
-def render_markdown(summary: SessionSummary, include_private: bool = False) -> str:
-    """The whole record. Private notes are left out unless ``include_private`` asks."""
+# -- front matter -----------------------------------------------------------------------------
+
+_YAML_UNSAFE = re.compile(
+    r"[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
+)
+_MARKDOWN_IN_YAML = re.compile(
+    r"[<>\[\]`]|(?i:(?<=https)|(?<=http)|(?<=ftp)|(?<=mailto)):|(?<=/)/|\.(?=[^\W\d_])"
+)
+
+
+def _yaml_text(value: str) -> str:
+    """A double-quoted YAML scalar. JSON's escapes are all valid YAML; characters YAML does
+    not allow raw are escaped, and so is anything a Markdown reader of the raw file would
+    turn into HTML or a link."""
+    quoted = json.dumps(" ".join(clean_text(value).split()), ensure_ascii=False)
+    quoted = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
+    return _MARKDOWN_IN_YAML.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
+
+
+def _front_matter(fields: list[tuple[str, object]]) -> list[str]:
+    out = ["---"]
+    for key, value in fields:
+        if value == "":
+            continue  # an unknown date or time is left out rather than written empty
+        if isinstance(value, bool):
+            out.append(f"{key}: {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            out.append(f"{key}: {value}")
+        elif isinstance(value, list | tuple):
+            out += [f"{key}:", *(f"  - {_yaml_text(str(v))}" for v in value)] if value else [f"{key}: []"]
+        elif key == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            out.append(f"{key}: {value}")  # a YAML date, so vaults treat it as one
+        else:
+            out.append(f"{key}: {_yaml_text(str(value))}")
+    # The tags list comes last: a list just before the closing "---" keeps Markdown readers
+    # that do not know front matter from reading the block as a heading.
+    return [*out, "---", ""]
+
+
+# -- tags and Proctor's functions -------------------------------------------------------------
+
+_HASHTAG = re.compile(r"(?<![\w&#/\\])#([^\W\d][\w/-]*)")
+PROCTOR = (
+    ("normative", "standards, policy, ethics and safety"),
+    ("formative", "learning: skills and knowledge from the work"),
+    ("restorative", "support: feelings and keeping going"),
+)
+
+
+def hashtags(text: str) -> list[str]:
+    """Tags written in notes as #word, lower case, first use first."""
+    if "#" not in text:
+        return []
+    found = (m.group(1).rstrip("/-").lower() for m in _HASHTAG.finditer(clean_text(text)))
+    return list(dict.fromkeys(tag for tag in found if tag))
+
+
+def proctor_balance(summary: SessionSummary) -> dict[str, int]:
+    """How many lines of the shared notes carry each of #normative, #formative, #restorative."""
+    counts = dict.fromkeys((name for name, _ in PROCTOR), 0)
+    for phase in summary.phases:
+        for line in phase.notes.splitlines():
+            tags = set(hashtags(line))
+            for name in counts:
+                counts[name] += name in tags
+    return counts
+
+
+# -- the record -------------------------------------------------------------------------------
+
+
+def _date_iso(summary: SessionSummary) -> str:
+    """The day it ran; for one never started, the day it was set up (its id begins with it)."""
+    if summary.started_wall:
+        return datetime.fromisoformat(summary.started_wall).date().isoformat()
+    made = re.match(r"(\d{4})(\d{2})(\d{2})-", summary.id)
+    return "-".join(made.groups()) if made else ""
+
+
+def _title(summary: SessionSummary) -> str:
+    date = wall_date(summary.started_wall) or "not started"
+    return f"{summary.format_name}, {date}"
+
+
+def session_actions(summary: SessionSummary) -> list[tuple[PhaseSummary, ActionItem]]:
+    """Every action line of the session, read as what / who / by when, with its step."""
+    roster = (*summary.people, *summary.joined)
+    return [
+        (phase, parse_action(line, phase.presenter, roster))
+        for phase in summary.phases
+        for line in phase.actions
+    ]
+
+
+def _task(action: ActionItem, with_who: bool = True) -> str:
+    box = "[x]" if action.done else "[ ]"
+    parts = [_inline(action.what)]
+    if with_who:
+        parts.append(_inline(action.who) if action.who else "who: not set")
+    parts.append(_inline(action.when) if action.when else "by when: not set")
+    return f"- {box} {' — '.join(parts)}"
+
+
+def render_markdown(
+    summary: SessionSummary,
+    include_private: bool = False,
+    anonymiser: Anonymiser | None = None,
+    *,
+    front_matter: bool = True,
+) -> str:
+    """The whole record. Private notes only with ``include_private``; with an
+    ``anonymiser``, every name (metadata, notes, cards, actions) is replaced."""
+    if anonymiser is not None:
+        summary = anonymise_summary(summary, anonymiser)
     date = wall_date(summary.started_wall)
     start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
-    out: list[str] = [f"# {_inline(summary.format_name)}, {date}", ""]
-    people = [f"{_inline(p)} (presenter)" if p in summary.presenters else _inline(p) for p in summary.people]
-    people += [f"{_inline(p)} (arrived late)" for p in summary.joined]
+    roster = (*summary.people, *summary.joined)
+    out: list[str] = []
+    if front_matter:
+        tags = ["peercircle", summary.format_id or "session"]
+        for phase in summary.phases:
+            tags += hashtags(phase.notes)
+        out += _front_matter(
+            [
+                ("title", _title(summary)),
+                ("date", _date_iso(summary)),
+                ("start", start),
+                ("end", end),
+                ("format", summary.format_name),
+                ("format_id", summary.format_id),
+                ("group_size", len(roster)),
+                ("group", list(roster)),
+                ("length_minutes", round(summary.elapsed / 60)),
+                ("planned_minutes", round(summary.planned / 60)),
+                ("session", summary.id),
+                ("anonymised", anonymiser is not None),
+                *([("private_notes", True)] if include_private else []),
+                ("tags", list(dict.fromkeys(tags))),
+            ]
+        )
+    out += [f"# {_heading(_title(summary))}", ""]
+    if summary.agreement.strip():
+        out += [f"Agreement: {_inline(agreement_line(summary.agreement))}", ""]
     span = f"{start}–{end}" if end else f"from {start} (not ended)"
     out += [
-        f"- **Date:** {date}, {span}",
-        f"- **Group:** {len(people)} people: {', '.join(people)}",
+        f"- **Date:** {date}, {span}" if date else "- **Date:** not started",
         f"- **Length:** {minutes_text(summary.elapsed)} (planned {minutes_text(summary.planned)}"
         + (f"; paused {minutes_text(summary.paused)}" if summary.paused >= 1 else "")
         + ")",
-        f"- **Session:** {summary.id}"
+        f"- **Session:** {_inline(summary.id)}"
         + (f" · turn order shuffled with seed {summary.seed}" if summary.seed is not None else ""),
+    ]
+    if anonymiser is not None:
+        out.append("- **Anonymised:** names replaced with initials or pseudonyms")
+    if include_private:
+        out.append("- **Includes the facilitator's private notes**")
+    out += ["", "## Participants", ""]
+    for person in roster:
+        notes = []
+        if person in summary.presenters:
+            notes.append("presenter")
+        if person in summary.joined:
+            notes.append("arrived late")
+        if person in summary.left:
+            notes.append("left early")
+        out.append(f"- {_inline(person)}" + (f" ({', '.join(notes)})" if notes else ""))
+    out += [
         "",
         "## Timing",
         "",
-        "| # | Phase | Planned | Actual | Difference |",
+        "| # | Step | Planned | Actual | Difference |",
         "| ---: | --- | ---: | ---: | ---: |",
     ]
     for phase in summary.phases:
@@ -67,11 +290,13 @@ def render_markdown(summary: SessionSummary, include_private: bool = False) -> s
     if summary.skipped:
         out += ["", f"Not reached: {', '.join(_inline(s) for s in summary.skipped)}."]
     for phase in summary.phases:
-        out += ["", f"## {phase.index + 1}. {_inline(phase.name)}", ""]
-        if phase.rule:
+        out += ["", f"## {phase.index + 1}. {_heading(phase.name)}", ""]
+        if phase.rule.strip():
             out += [f"*{_inline(phase.rule)}*", ""]
         when = f"{wall_time(phase.started_wall)}–{wall_time(phase.ended_wall)}".rstrip("–")
         out.append(f"Planned {clock_text(phase.planned)} · actual {clock_text(phase.actual)} · {when}")
+        if phase.cards:
+            out += ["", f"Cards: {'; '.join(_inline(card) for card in phase.cards)}"]
         if phase.turns:
             turns = ", ".join(
                 f"{_inline(t.person)} (passed)"
@@ -81,11 +306,12 @@ def render_markdown(summary: SessionSummary, include_private: bool = False) -> s
             )
             out += ["", f"Turns: {turns}"]
         out += ["", _block(phase.notes) if phase.notes.strip() else "*No notes.*"]
-        if phase.actions:
-            out += ["", "**Actions**", "", *(f"- [ ] {_inline(action)}" for action in phase.actions)]
         if include_private and phase.private.strip():
             out += ["", "**Facilitator's private notes**", "", _block(phase.private)]
-    out += ["", *airtime_table(summary)]
+    actions = session_actions(summary)
+    out += ["", "## Actions", ""]
+    out += [_task(action) for _, action in actions if action.what] or ["*No actions recorded.*"]
+    out += ["", *airtime_table(summary), "", *proctor_table(summary)]
     return "\n".join(out) + "\n"
 
 
@@ -103,3 +329,184 @@ def airtime_table(summary: SessionSummary) -> list[str]:
             f"| {_inline(person)}{note} | {clock_text(seconds)} | {share:.0%} | `{share_bar(share)}` |"
         )
     return lines
+
+
+def proctor_table(summary: SessionSummary) -> list[str]:
+    """The balance of Proctor's three functions among lines of the shared notes tagged
+    #normative, #formative or #restorative."""
+    counts = proctor_balance(summary)
+    total = sum(counts.values())
+    lines = ["## Proctor's functions", ""]
+    if not total:
+        return [
+            *lines,
+            "*No tagged notes.* Tag a line of the shared notes #normative, #formative or "
+            "#restorative to see the balance here.",
+        ]
+    lines += ["| Function | What it covers | Tagged lines | Share |", "| --- | --- | ---: | ---: |"]
+    for name, covers in PROCTOR:
+        lines.append(f"| {name.capitalize()} | {covers} | {counts[name]} | {counts[name] / total:.0%} |")
+    return lines
+
+
+# -- a learning record for one person ---------------------------------------------------------
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+
+
+def find_person(summary: SessionSummary, person: str) -> str:
+    """The participant ``person`` names: exactly, in any case, or by a word of their name
+    nobody else shares. ValueError (with the group) when nobody matches."""
+    roster = (*summary.people, *summary.joined)
+    wanted = " ".join(person.split()).casefold()
+    for candidates in (
+        [p for p in roster if p.casefold() == wanted],
+        [p for p in roster if wanted in (f.casefold() for f in name_forms(p, roster))],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+    raise ValueError(f"{person!r} did not take part in this session (the group was {', '.join(roster)})")
+
+
+def _learning_lines(summary: SessionSummary, person: str) -> list[str]:
+    """Lines of the shared notes written as theirs ("Bea: ..."), without the name."""
+    roster = (*summary.people, *summary.joined)
+    forms = "|".join(re.escape(f) for f in sorted(name_forms(person, roster), key=len, reverse=True))
+    mine = re.compile(rf"(?:{forms})\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
+    lines = []
+    for phase in summary.phases:
+        for raw in clean_text(phase.notes).split("\n"):
+            match = mine.match(_LIST_MARK.sub("", raw.strip()))
+            if match and match["text"].strip():
+                lines.append(match["text"].strip())
+    return lines
+
+
+def render_learning_record(
+    summary: SessionSummary,
+    person: str,
+    anonymiser: Anonymiser | None = None,
+    *,
+    front_matter: bool = True,
+) -> str:
+    """A personal learning record for one participant, shaped for an NQSW's continuous
+    professional learning (CPL) log: their role, airtime, what they learned (shared-note
+    lines written "Name: ..."), what they will do (their actions) and prompts to complete.
+
+    Nothing comes from anyone else: other people's lines are left out and other names in
+    their own lines become "a colleague". With an ``anonymiser`` their own name is a
+    pseudonym and its extra names (people who use services) are hidden too.
+    """
+    person = find_person(summary, person)
+    roster = (*summary.people, *summary.joined)
+    me = anonymiser.name(person) if anonymiser is not None else person
+    hide = dict(anonymiser.mapping) if anonymiser is not None else {}
+    hide.update({other: "a colleague" for other in roster if other != person})
+    if anonymiser is not None:
+        hide[person] = me
+    hider = Anonymiser(hide)
+
+    def own(text: str) -> str:
+        return hider.apply(text)
+
+    learned = [own(line) for line in _learning_lines(summary, person)]
+    actions = [action for _, action in session_actions(summary) if person in action.owners and action.what]
+    presented = person in summary.presenters
+    total = sum(summary.airtime.values())
+    mine = summary.airtime.get(person, 0.0)
+    date = wall_date(summary.started_wall)
+    start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
+    format_name = own(summary.format_name)
+    title = f"Learning record: {me}, {date or 'not started'}"
+    out: list[str] = []
+    if front_matter:
+        tags = ["peercircle", "cpl", summary.format_id or "session"]
+        for line in learned:
+            tags += hashtags(line)
+        out += _front_matter(
+            [
+                ("title", title),
+                ("type", "learning record"),
+                ("date", _date_iso(summary)),
+                ("format", format_name),
+                ("person", me),
+                ("role", "presented" if presented else "took part"),
+                ("length_minutes", round(summary.elapsed / 60)),
+                ("session", summary.id),
+                ("anonymised", anonymiser is not None),
+                ("tags", list(dict.fromkeys(tags))),
+            ]
+        )
+    airtime = (
+        f"{clock_text(mine)}, {mine / total:.0%} of the time anyone held the floor"
+        if total > 0
+        else "not recorded"
+    )
+    out += [
+        f"# {_heading(title)}",
+        "",
+        f"- **Date:** {date}, {start}–{end}".rstrip("–") if date else "- **Date:** not started",
+        f"- **Activity:** peer-group supervision, {_inline(format_name)} "
+        f"({minutes_text(summary.elapsed)}, a group of {len(roster)})",
+        f"- **My role:** {'presented a case' if presented else 'took part as a group member'}",
+        f"- **My airtime:** {airtime}",
+        "",
+        "## What I learned",
+        "",
+    ]
+    if learned:
+        out += [f"- {_inline(line)}" for line in learned]
+    else:
+        out.append(f'*No note lines are marked as yours. Lines written "{_inline(me)}: ..." appear here.*')
+    out += ["", "## What I will do", ""]
+    if actions:
+        out += [_task(ActionItem(own(a.what), "", own(a.when), (), a.done), with_who=False) for a in actions]
+    else:
+        out.append("*No actions recorded for you.*")
+    out += [
+        "",
+        "## Reflection",
+        "",
+        "To complete before this goes in your CPL record:",
+        "",
+        "- **How this will change my practice:**",
+        "- **The standard it links to** (for example, a part of the SSSC Codes of Practice):",
+        "- **Evidence I can keep** (supervision notes, feedback, a piece of work):",
+        "- **Time spent learning:** " + minutes_text(summary.elapsed),
+    ]
+    return "\n".join(out) + "\n"
+
+
+# -- file names -------------------------------------------------------------------------------
+
+_UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+MAX_NAME_BYTES = 200
+
+
+def export_filename(
+    summary: SessionSummary,
+    anonymised: bool = False,
+    person: str | None = None,
+    anonymiser: Anonymiser | None = None,
+) -> str:
+    """A file name such as "2026-11-30 Action Learning Set.md": no folders, no control
+    characters, nothing a common file system refuses, the same every time.
+
+    For a learning record, ``person`` is named, as their pseudonym when ``anonymiser`` is
+    given; anonymised without an anonymiser, the name is left out.
+    """
+    stem = f"{_date_iso(summary) or 'undated'} {summary.format_name}"
+    if person is not None:
+        if anonymiser is not None:
+            stem += f" - learning record ({anonymiser.name(person)})"
+        elif anonymised:
+            stem += " - learning record (anonymised)"
+        else:
+            stem += f" - learning record ({person})"
+    elif anonymised:
+        stem += " (anonymised)"
+    stem = unicodedata.normalize("NFC", clean_text(stem))
+    stem = " ".join(_UNSAFE_IN_NAMES.sub("-", stem).split()).strip(" .")
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem.rstrip(' .') or 'session'}.md"

@@ -24,6 +24,7 @@ Every problem is reported with its line number and a hint on how to fix it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -52,7 +53,8 @@ class FormatError(Exception):
         super().__init__(f"{path}: {first}")
 
 
-HEADER_KEYS = {"source", "timings", "group size", "presenter", "cycle", "id"}
+HEADER_KEYS = {"source", "timings", "group size", "presenter", "cycle", "id", "roles", "total"}
+HEADER_HINT = "Source, Timings, Group size, Roles, Total, Presenter, Cycle"
 PHASE_KEYS = {
     "minutes",
     "minutes each",
@@ -62,7 +64,14 @@ PHASE_KEYS = {
     "prompt",
     "repeat rounds",
     "protected",
+    "deck",
+    "card",
 }
+PHASE_HINT = "Minutes, Minutes each, Turn minutes, Mode, Rule, Prompt, Repeat rounds, Protected, Deck, Card"
+_TOTAL = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:min(?:ute)?s?)?\s*(?:for|with)\s*(\d+)\s*(?:people|persons|members)?",
+    re.IGNORECASE,
+)
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 MODES = ", ".join(m.value for m in SpeakerMode)
@@ -70,8 +79,32 @@ MODES = ", ".join(m.value for m in SpeakerMode)
 _parser = MarkdownIt("commonmark")
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "format"
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape(text: str) -> str:
+    """Undo CommonMark backslash escapes, so a name written by ``render_format`` reads back as typed."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _escape_title(text: str) -> str:
+    text = " ".join(text.split()).replace("\\", "\\\\")
+    # A closing run of '#' would be read as the end of the heading, not as part of the name.
+    return re.sub(r"(#+)$", lambda m: "\\#" * len(m[1]), text)
+
+
+def _escape_paragraph(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        line = line.strip().replace("\\", "\\\\")
+        # Anything that could open a list, heading, quote or setext underline is escaped.
+        line = re.sub(r"^([#=+\-*_>`~|<])", r"\\\1", line)
+        lines.append(re.sub(r"^(\d+)([.)])", r"\1\\\2", line))
+    return "\n".join(lines)
 
 
 @dataclass
@@ -91,7 +124,7 @@ def _sections(text: str, problems: list[FormatProblem]) -> list[_Section]:
         line = (tok.map[0] + 1) if tok.map else 0
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
-            title = tokens[i + 1].content.strip()
+            title = unescape(tokens[i + 1].content.strip())
             if heading_level > 2:
                 problems.append(
                     FormatProblem(
@@ -126,7 +159,7 @@ def _sections(text: str, problems: list[FormatProblem]) -> list[_Section]:
                     continue
                 sections[-1].fields.append((key.strip().lower(), value.strip(), line))
             else:
-                sections[-1].paragraphs.append(tok.content.strip())
+                sections[-1].paragraphs.append(unescape(tok.content.strip()))
     return sections
 
 
@@ -157,31 +190,55 @@ def _yes_no(value: str, line: int, key: str, problems: list[FormatProblem]) -> b
     return False
 
 
-def parse_format(text: str, path: str = "<format>", origin: str = "user") -> Format:
-    """Parse one format file; raise FormatError listing every problem found."""
+def parse_format(
+    text: str,
+    path: str = "<format>",
+    origin: str = "user",
+    decks: Mapping[str, Sequence[str]] | None = None,
+) -> Format:
+    """Parse one format file; raise FormatError listing every problem found.
+
+    ``decks`` maps each known deck id to its card titles; with it, a phase's Deck and Card
+    lines are checked too.
+    """
     problems: list[FormatProblem] = []
     sections = _sections(text, problems)
     if not sections or sections[0].fields[0][1] != "1":
         problems.append(FormatProblem(1, "the file must start with '# Format name'"))
         raise FormatError(path, sorted(problems, key=lambda p: p.line))
     head, *phase_sections = sections
-    fid = _slug(Path(path).stem if path != "<format>" else head.title)
+    fid = slug(Path(path).stem if path != "<format>" else head.title)
     source, timings, group = "", "suggested", (2, 12)
     needs_presenter = True
     cycle = False
+    roles: tuple[str, ...] = ()
+    total: tuple[float, int, int] | None = None  # minutes, people, line
+    if not head.title:
+        problems.append(FormatProblem(head.line, "the '#' heading needs the format's name after it"))
+    elif len(head.title) > 80:
+        problems.append(FormatProblem(head.line, "the name is longer than 80 characters; shorten it"))
     for key, value, line in head.fields[1:]:
         if key not in HEADER_KEYS:
             problems.append(
                 FormatProblem(
                     line,
-                    f"unknown field '{key}'; under the title use: "
-                    "Source, Timings, Group size, Presenter, Cycle",
+                    f"unknown field '{key}'; under the title use: {HEADER_HINT}",
                 )
             )
         elif key == "id":
-            fid = _slug(value)
+            fid = slug(value)
         elif key == "source":
             source = value
+        elif key == "roles":
+            roles = tuple(r.strip() for r in re.split(r"[,;]", value) if r.strip())
+        elif key == "total":
+            match = _TOTAL.fullmatch(value)
+            if not match or not 1 <= int(match[2]) <= 30:
+                problems.append(
+                    FormatProblem(line, f"Total should look like '45 minutes for 6 people', not '{value}'")
+                )
+            else:
+                total = (float(match[1]), int(match[2]), line)
         elif key == "timings":
             if value.lower() not in ("published", "suggested"):
                 problems.append(
@@ -212,7 +269,7 @@ def parse_format(text: str, path: str = "<format>", origin: str = "user") -> For
     for section in phase_sections:
         if section.fields[0][1] == "1":
             continue
-        phase = _phase(section, problems, needs_presenter)
+        phase = _phase(section, problems, needs_presenter, decks)
         key = section.title.lower()
         if key in seen:
             problems.append(
@@ -225,12 +282,31 @@ def parse_format(text: str, path: str = "<format>", origin: str = "user") -> For
         seen.setdefault(key, section.line)
         if phase:
             phases.append(phase)
+    if not source and sections[0].title:
+        problems.append(
+            FormatProblem(
+                head.line,
+                "no source; under the title add where it comes from, e.g. '- Source: our team (2026)'",
+            )
+        )
     if not phase_sections:
         problems.append(
             FormatProblem(
                 head.line, "no phases; add at least one '## Phase name' with '- Minutes:' and '- Mode:'"
             )
         )
+    if total is not None and phases and len(phases) == len(phase_sections):
+        minutes, people, line = total
+        members = people - 1 if needs_presenter else people
+        added = sum(p.planned_seconds(members) for p in phases) / 60
+        if abs(added - minutes) > 0.01:
+            problems.append(
+                FormatProblem(
+                    line,
+                    f"the phases add up to {added:g} minutes for {people} people, not {minutes:g}; "
+                    f"change the Total to '{added:g} minutes for {people} people' or the phase minutes",
+                )
+            )
     if problems:
         raise FormatError(path, sorted(problems, key=lambda p: p.line))
     return Format(
@@ -246,10 +322,18 @@ def parse_format(text: str, path: str = "<format>", origin: str = "user") -> For
         cycle_per_presenter=cycle and needs_presenter,
         origin=origin,
         path=path,
+        roles=roles,
+        total_minutes=int(total[0]) if total and total[0].is_integer() else (total[0] if total else None),
+        total_group=total[1] if total else None,
     )
 
 
-def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bool) -> Phase | None:
+def _phase(
+    section: _Section,
+    problems: list[FormatProblem],
+    needs_presenter: bool,
+    decks: Mapping[str, Sequence[str]] | None,
+) -> Phase | None:
     values: dict[str, object] = {}
     prompts: list[str] = []
     before = len(problems)
@@ -258,8 +342,7 @@ def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bo
             problems.append(
                 FormatProblem(
                     line,
-                    f"unknown field '{key}' in phase '{section.title}'; use Minutes, Minutes each, "
-                    "Turn minutes, Mode, Rule, Prompt, Repeat rounds, Protected",
+                    f"unknown field '{key}' in phase '{section.title}'; use {PHASE_HINT}",
                 )
             )
         elif key in ("minutes", "minutes each", "turn minutes"):
@@ -274,6 +357,17 @@ def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bo
             prompts.append(value)
         elif key == "rule":
             values["rule"] = value
+        elif key == "deck":
+            deck_id = slug(value)
+            if decks is not None and deck_id not in decks:
+                problems.append(
+                    FormatProblem(line, f"unknown deck '{value}'; use one of: {', '.join(sorted(decks))}")
+                )
+            values["deck"] = deck_id
+            values["deck line"] = line
+        elif key == "card":
+            values["card"] = value
+            values["card line"] = line
         else:
             values[key] = _yes_no(value, line, key, problems)
     if "minutes" not in values and "minutes each" not in values:
@@ -295,6 +389,21 @@ def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bo
                 section.line, f"phase '{section.title}' has no speaker mode; add e.g. '- Mode: go-round'"
             )
         )
+    if "card" in values:
+        card_line = int(values["card line"])  # type: ignore[call-overload]
+        deck_id = values.get("deck")
+        if deck_id is None:
+            problems.append(FormatProblem(card_line, "a Card needs a Deck line above it in the same phase"))
+        elif decks is not None and deck_id in decks:
+            titles = [t.casefold() for t in decks[str(deck_id)]]
+            if str(values["card"]).casefold() not in titles:
+                problems.append(
+                    FormatProblem(
+                        card_line,
+                        f"the deck '{deck_id}' has no card '{values['card']}'; "
+                        f"its cards are: {', '.join(decks[str(deck_id)])}",
+                    )
+                )
     mode = values.get("mode")
     if (
         isinstance(mode, SpeakerMode)
@@ -324,6 +433,8 @@ def _phase(section: _Section, problems: list[FormatProblem], needs_presenter: bo
         prompts=tuple(prompts),
         repeat_rounds=bool(values.get("repeat rounds", False)),
         protected=bool(values.get("protected", False)),
+        deck=str(values.get("deck", "")),
+        card=str(values.get("card", "")),
     )
 
 
@@ -335,24 +446,101 @@ class Library:
     def get(self, format_id: str) -> Format | None:
         return next((f for f in self.formats if f.id == format_id), None)
 
+    def clash(self, fmt: Format, path: str = "") -> str | None:
+        """Why ``fmt`` cannot join this library (its name or id is taken), or None."""
+        for other in self.formats:
+            if path and other.path == path:
+                continue
+            where = "a built-in format" if other.origin == "built-in" else f"the format in {other.path}"
+            if other.name.casefold() == fmt.name.casefold():
+                return f"the name '{fmt.name}' is already used by {where}; change the '#' line"
+            if other.id == fmt.id:
+                return f"the id '{fmt.id}' is already used by {where}; rename the file or add '- Id: ...'"
+        return None
 
-def load_library(user_dir: Path | None = None) -> Library:
+
+def builtin_deck_cards() -> dict[str, list[str]]:
+    """Deck id -> card titles, for checking a format's Deck and Card lines."""
+    from sessions.decks import load_decks  # decks reuse this module's helpers
+
+    return {d.id: [c.title for c in d.cards] for d in load_decks().decks}
+
+
+def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]] | None = None) -> Library:
     """Built-in formats (shipped in the wheel) plus any user formats; broken files are reported, not fatal."""
+    if decks is None:
+        decks = builtin_deck_cards()
     formats: list[Format] = []
     errors: list[FormatError] = []
     builtin = resources.files("content").joinpath("formats")
     for entry in sorted(builtin.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".md"):
             try:
-                formats.append(parse_format(entry.read_text(encoding="utf-8"), entry.name, "built-in"))
+                formats.append(parse_format(entry.read_text(encoding="utf-8"), entry.name, "built-in", decks))
             except FormatError as exc:
                 errors.append(exc)
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:
-                formats.append(parse_format(path.read_text(encoding="utf-8"), str(path), "user"))
+                fmt = parse_format(path.read_text(encoding="utf-8"), str(path), "user", decks)
             except FormatError as exc:
                 errors.append(exc)
+                continue
             except (OSError, UnicodeDecodeError) as exc:
                 errors.append(FormatError(str(path), [FormatProblem(1, f"cannot be read: {exc}")]))
+                continue
+            problem = Library(tuple(formats), ()).clash(fmt)
+            if problem:
+                errors.append(FormatError(str(path), [FormatProblem(1, problem)]))
+            else:
+                formats.append(fmt)
     return Library(tuple(formats), tuple(errors))
+
+
+def _minutes(value: float) -> str:
+    return f"{value:g}"
+
+
+def render_format(fmt: Format) -> str:
+    """``fmt`` written in the format-file convention; ``parse_format`` reads it back unchanged."""
+    out = [f"# {_escape_title(fmt.name)}", ""]
+    if fmt.purpose:
+        out += [_escape_paragraph(p) + "\n" for p in fmt.purpose.split("\n\n")]
+    out.append(f"- Source: {_one_line(fmt.source)}")
+    out.append(f"- Timings: {fmt.timings}")
+    out.append(f"- Group size: {fmt.group_min}-{fmt.group_max}")
+    if fmt.roles:
+        out.append(f"- Roles: {', '.join(_one_line(r) for r in fmt.roles)}")
+    if fmt.total_group is not None:
+        total = fmt.planned_seconds(fmt.total_group, presenters=1) / 60
+        out.append(f"- Total: {total:g} minutes for {fmt.total_group} people")
+    out.append(f"- Presenter: {'yes' if fmt.needs_presenter else 'no'}")
+    if fmt.cycle_per_presenter:
+        out.append("- Cycle: per presenter")
+    for phase in fmt.phases:
+        out += ["", f"## {_escape_title(phase.name)}"]
+        if phase.description:
+            out += [_escape_paragraph(p) + "\n" for p in phase.description.split("\n\n")]
+        if phase.minutes_each is not None:
+            out.append(f"- Minutes each: {_minutes(phase.minutes_each)}")
+        else:
+            out.append(f"- Minutes: {_minutes(phase.minutes or 0)}")
+        if phase.turn_minutes is not None:
+            out.append(f"- Turn minutes: {_minutes(phase.turn_minutes)}")
+        out.append(f"- Mode: {phase.mode.value}")
+        if phase.rule:
+            out.append(f"- Rule: {_one_line(phase.rule)}")
+        out += [f"- Prompt: {_one_line(p)}" for p in phase.prompts]
+        if phase.repeat_rounds:
+            out.append("- Repeat rounds: yes")
+        if phase.protected:
+            out.append("- Protected: yes")
+        if phase.deck:
+            out.append(f"- Deck: {phase.deck}")
+            if phase.card:
+                out.append(f"- Card: {_one_line(phase.card)}")
+    return "\n".join(out) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

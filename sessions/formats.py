@@ -57,6 +57,10 @@ class Phase:
     """Go round again after the last person, until the phase's time is up."""
     protected: bool = False
     """The group holds the time even if the speaker finishes early."""
+    deck: str = ""
+    """Id of a prompt deck this phase suggests (e.g. "heron"), or empty."""
+    card: str = ""
+    """Title of the card in ``deck`` to offer first (e.g. "Catalytic"), or empty."""
 
     @property
     def turn_seconds(self) -> float | None:
@@ -87,6 +91,8 @@ class Phase:
             prompts=tuple(data.get("prompts", ())),
             repeat_rounds=bool(data.get("repeat_rounds", False)),
             protected=bool(data.get("protected", False)),
+            deck=str(data.get("deck", "")),
+            card=str(data.get("card", "")),
         )
 
 
@@ -106,11 +112,23 @@ class Format:
     """The phases run once for each presenter in turn (Troika, Wise Crowds, airtime in a set)."""
     origin: str = "built-in"
     path: str = field(default="", compare=False)
+    roles: tuple[str, ...] = ()
+    """Who does what, e.g. ("presenter", "facilitator", "timekeeper")."""
+    total_minutes: float | None = None
+    """The length the file states, checked against the phases for ``total_group`` people
+    (for a format that cycles, the length of one presenter's cycle)."""
+    total_group: int | None = None
 
     def planned_seconds(self, group_size: int, presenters: int = 1) -> float:
         members = group_size - 1 if self.needs_presenter else group_size
         cycles = presenters if self.cycle_per_presenter else 1
         return cycles * sum(p.planned_seconds(members) for p in self.phases)
+
+    def stated_total_seconds(self) -> float | None:
+        """What the phases add up to for the group size the Total line names."""
+        if self.total_group is None:
+            return None
+        return self.planned_seconds(self.total_group, presenters=1)
 
     def to_dict(self) -> dict:
         return {
@@ -124,6 +142,9 @@ class Format:
             "needs_presenter": self.needs_presenter,
             "cycle_per_presenter": self.cycle_per_presenter,
             "origin": self.origin,
+            "roles": list(self.roles),
+            "total_minutes": self.total_minutes,
+            "total_group": self.total_group,
             "phases": [p.to_dict() for p in self.phases],
         }
 
@@ -141,4 +162,7 @@ class Format:
             needs_presenter=bool(data.get("needs_presenter", True)),
             cycle_per_presenter=bool(data.get("cycle_per_presenter", False)),
             origin=data.get("origin", "built-in"),
+            roles=tuple(data.get("roles", ())),
+            total_minutes=data.get("total_minutes"),
+            total_group=data.get("total_group"),
         )

@@ -80,6 +80,8 @@ class SessionMeta:
     """When set, the rotation and presenter order are shuffled with it (shown on screen)."""
     app_version: str = __version__
     schema: int = SCHEMA_VERSION
+    agreement: str = ""
+    """The group agreement as it stood when the session began (Markdown)."""
 
     @property
     def presenter(self) -> str | None:
@@ -103,6 +105,7 @@ class SessionMeta:
             "seed": self.seed,
             "app_version": self.app_version,
             "schema": self.schema,
+            "agreement": self.agreement,
         }
 
     @classmethod
@@ -116,6 +119,7 @@ class SessionMeta:
             seed=raw.get("seed"),
             app_version=str(raw.get("app_version", "")),
             schema=int(raw.get("schema", SCHEMA_VERSION)),
+            agreement=str(raw.get("agreement", "")),
         )
 
 
@@ -265,13 +269,20 @@ class Session:
         clock: Clock | None = None,
         sink: SessionSink | None = None,
         seed: int | None = None,
+        agreement: str = "",
     ) -> Session:
         clock = clock or SystemClock()
         chosen = as_presenters(presenters) if fmt.needs_presenter else ()
         check_group(fmt, people, chosen)
         now = clock.now()
         meta = SessionMeta(
-            new_session_id(now), fmt, tuple(people), chosen, now.isoformat(timespec="seconds"), seed=seed
+            new_session_id(now),
+            fmt,
+            tuple(people),
+            chosen,
+            now.isoformat(timespec="seconds"),
+            seed=seed,
+            agreement=agreement,
         )
         return cls(meta, clock=clock, sink=sink)
 
@@ -385,6 +396,10 @@ class Session:
         if not self.auto_advance_due(last_typed):
             return None
         return self._record(EventKind.NEXT_PHASE, auto=True)
+
+    def show_card(self, deck_id: str, deck_name: str, card: str) -> Event | None:
+        """A prompt card went on screen: recorded so the record can say which cards were used."""
+        return self._record(EventKind.CARD, deck=deck_id, deck_name=deck_name, card=card)
 
     def end(self) -> Event | None:
         return self._record(EventKind.END)

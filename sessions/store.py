@@ -12,13 +12,14 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
+from sessions.actions import open_action_count
 from sessions.clock import Clock
 from sessions.events import Event
 from sessions.migrations import migrate
@@ -48,9 +49,24 @@ class IndexEntry:
     group_size: int
     length_seconds: float
     ended: bool
+    people: tuple[str, ...] = ()
+    """Everyone in the group, late arrivals included, for searching the history by person."""
+    format_id: str = ""
+    open_actions: int = 0
+    """Action lines not ticked off ([x])."""
 
     def to_dict(self) -> dict:
-        return self.__dict__.copy()
+        raw = self.__dict__.copy()
+        raw["people"] = list(self.people)
+        return raw
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> IndexEntry | None:
+        """An entry as the index stores it; None for one written before a field existed
+        (or by a newer peercircle), so the index is rebuilt from the session files."""
+        if not isinstance(raw, dict) or set(raw) != _INDEX_FIELDS:
+            return None
+        return cls(**{**raw, "people": tuple(raw["people"])})
 
     @classmethod
     def from_session(cls, session: Session) -> IndexEntry:
@@ -62,7 +78,13 @@ class IndexEntry:
             group_size=len(session.timeline.roster),  # late arrivals count
             length_seconds=round(summary.elapsed, 1),
             ended=session.ended,
+            people=tuple(session.timeline.roster),
+            format_id=session.meta.format.id,
+            open_actions=sum(open_action_count(n.text) for n in session.notes if n.kind == "action"),
         )
+
+
+_INDEX_FIELDS = {f.name for f in fields(IndexEntry)}
 
 
 class SessionStore:
@@ -230,6 +252,14 @@ class SessionStore:
             self.quarantine(path, reason)
             raise DamagedSession(f"session file {path.name} is damaged ({reason})") from exc
 
+    def read_notes(self, session_id: str) -> list[Note]:
+        """A session's notes straight from its file, without replaying its events: what a
+        search of the history needs. Raises OSError or ValueError for a missing or bad file."""
+        raw = json.loads(self.path_for(session_id).read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a session file")
+        return [Note.from_dict(n) for n in raw.get("notes", {}).values()]
+
     def resolve(self, prefix: str) -> str:
         """A full id from an id or an unambiguous start of one."""
         if self.path_for(prefix).is_file():
@@ -249,7 +279,8 @@ class SessionStore:
         entries: list[IndexEntry] | None = None
         try:
             raw = json.loads(self.index_path.read_text(encoding="utf-8"))
-            entries = [IndexEntry(**doc) for doc in raw.get("sessions", {}).values()]
+            read = [IndexEntry.from_dict(doc) for doc in raw.get("sessions", {}).values()]
+            entries = None if None in read else read
         except (OSError, ValueError, TypeError, AttributeError):
             entries = None
         ids_on_disk = (

@@ -38,6 +38,8 @@ class PhaseSummary:
     actions: tuple[str, ...] = ()
     private: str = ""
     """The facilitator's own notes: never exported unless asked for."""
+    cards: tuple[str, ...] = ()
+    """Prompt cards put on screen in this step, as "Deck: Card", first use only."""
 
     @property
     def difference(self) -> float:
@@ -65,6 +67,8 @@ class SessionSummary:
     joined: tuple[str, ...]
     left: tuple[str, ...]
     seed: int | None
+    agreement: str = ""
+    format_id: str = ""
 
     @property
     def elapsed(self) -> float:
@@ -120,6 +124,9 @@ def summarise(session: Session) -> SessionSummary:
                 notes=note.text if note else "",
                 actions=tuple(action_lines(action_note.text)) if action_note else (),
                 private=private_note.text if private_note else "",
+                cards=tuple(
+                    dict.fromkeys(f"{deck}: {card}" for step, deck, card in tl.cards if step == run.step)
+                ),
             )
         )
     reached = {run.step for run in tl.steps_run}
@@ -144,6 +151,8 @@ def summarise(session: Session) -> SessionSummary:
         joined=tuple(p for p in tl.roster if p not in session.meta.people),
         left=tuple(tl.left),
         seed=session.meta.seed,
+        agreement=session.meta.agreement,
+        format_id=fmt.id,
     )
 
 

@@ -99,6 +99,8 @@ class Timeline:
     auto_advance: bool = False
     auto_held: bool = False
     """An automatic phase change into this step was undone: do not redo it at once."""
+    cards: list[tuple[int, str, str]] = field(default_factory=list)
+    """(step, deck name, card title) for every prompt card put on screen, in order."""
     effective: list[Event] = field(default_factory=list, compare=False)
     """The events in force: all of them, less those taken back by undo."""
 
@@ -241,6 +243,8 @@ class Timeline:
             return self.undoable() is not None
         if kind is EventKind.REOPEN:
             return True
+        if kind is EventKind.CARD:
+            return bool(data.get("card"))
         return True  # END
 
     def apply(self, event: Event) -> None:
@@ -286,6 +290,9 @@ class Timeline:
             setattr(self, str(data["name"]), bool(data.get("value")))
             if data["name"] == "quietest_first":
                 self.queue = self._round_order(self.queue)
+        elif kind is EventKind.CARD:
+            deck = str(data.get("deck_name") or data.get("deck", ""))
+            self.cards.append((self.step_index, deck, str(data.get("card", ""))))
         elif kind is EventKind.END:
             self._end_step(event.wall)
             self.ended = True

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from textual.widgets import DataTable, Digits, Static, TextArea
+from textual.widgets import DataTable, Digits, OptionList, Static, TextArea
 
 from sessions.clock import FakeClock
 from tui.app import PeerCircleApp
@@ -27,14 +27,22 @@ def make_app(data_dir: Path, clock: FakeClock, tmp_path: Path) -> PeerCircleApp:
     )
 
 
+async def pick_format(pilot, fmt: str) -> None:
+    """Highlight format ``fmt`` in the chooser (the keys to reach it are tested elsewhere)."""
+    options = pilot.app.screen.query_one("#formats", OptionList)
+    options.highlighted = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == fmt
+    )
+    await pilot.pause()
+
+
 async def start_session(
-    pilot, format_downs: int = 0, names: str = NAMES, presenter_downs: int | None = 0
+    pilot, fmt: str = "action-learning-set", names: str = NAMES, presenter_downs: int | None = 0
 ) -> None:
-    """Home -> format -> names -> presenter (None: the format has no presenter)."""
+    """Home -> format -> names -> presenter (None: the format has no presenter) -> agreement."""
     await pilot.press("n")
     await pilot.pause()
-    for _ in range(format_downs):
-        await pilot.press("down")
+    await pick_format(pilot, fmt)
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press(*names)
@@ -43,6 +51,9 @@ async def start_session(
         for _ in range(presenter_downs):
             await pilot.press("down")
         await pilot.press("enter")
+    await pilot.pause()
+    assert pilot.app.screen.__class__.__name__ == "AgreementScreen"
+    await pilot.press("enter")
     await pilot.pause()
 
 
@@ -98,7 +109,8 @@ async def test_a_whole_session_from_format_to_markdown(
         assert app.clipboard == markdown
     tokens = MarkdownIt("gfm-like").parse(markdown)
     h2 = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
-    assert h2 == ["Timing"] + [f"{i}. {p.name}" for i, p in enumerate(fmt.phases, 1)] + ["Airtime"]
+    phases = [f"{i}. {p.name}" for i, p in enumerate(fmt.phases, 1)]
+    assert h2 == ["Participants", "Timing", *phases, "Actions", "Airtime", "Proctor's functions"]
     for index in range(len(fmt.phases)):
         assert f"\n\nn{index}" in markdown
     assert "| 1 | Present the issue | 05:00 | 05:20 | +00:20 |" in markdown
@@ -184,7 +196,9 @@ async def test_notes_are_on_disk_and_history_opens_read_only(
 ) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=2, names="Ann,Bob,Cat", presenter_downs=None)  # Check-in
+        await start_session(
+            pilot, fmt="check-in-round", names="Ann,Bob,Cat", presenter_downs=None
+        )  # Check-in
         await pilot.press(*"tired")
         session_id = app.screen.session.meta.id
         await pilot.press("ctrl+q")  # quit mid-session: saved first
@@ -258,7 +272,9 @@ async def test_previous_speaker_and_undo(data_dir: Path, clock: FakeClock, tmp_p
 async def test_extend_and_trim_phase_and_turn(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=2, names="Ann,Bob,Cat", presenter_downs=None)  # Check-in
+        await start_session(
+            pilot, fmt="check-in-round", names="Ann,Bob,Cat", presenter_downs=None
+        )  # Check-in
         session = app.screen.session
         assert session.view().planned == 180
         await pilot.press("ctrl+up", "ctrl+up", "ctrl+down")
@@ -381,11 +397,15 @@ async def test_troika_cycles_presenters_chosen_in_order(
 ) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("n", *["down"] * 5, "enter")  # Troika Consulting
+        await pilot.press("n")
+        await pick_format(pilot, "troika-consulting")
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"Ann,Bob,Cat", "enter")
         await pilot.pause()
         await pilot.press("down", "space", "up", "space", "down", "down", "space", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # the group agreement
         await pilot.pause()
         session = app.screen.session
         assert session.meta.presenters == ("Bob", "Ann", "Cat")
@@ -397,11 +417,15 @@ async def test_a_shuffle_seed_sets_and_shows_the_order(
 ) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("n", "down", "enter")  # Balint group: one presenter
+        await pilot.press("n")
+        await pick_format(pilot, "balint-group")  # one presenter
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press(
             *"Ann,Bob,Cat,Dee,Eve,Fay", "tab", "tab", *"4821", "enter"
         )  # Enter in the seed box starts
+        await pilot.pause()
+        await pilot.press("enter")  # the group agreement
         await pilot.pause()
         session = app.screen.session
         assert session.meta.seed == 4821
@@ -471,7 +495,7 @@ async def test_delete_from_history_asks_then_removes_the_file(
 ) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)
+        await start_session(pilot, fmt="check-in-round", names="Ann,Bob", presenter_downs=None)
         session_id = app.screen.session.meta.id
         await pilot.press("f10")
         await pilot.pause()
@@ -494,7 +518,7 @@ async def test_delete_from_history_asks_then_removes_the_file(
 async def test_terminal_close_saves_what_was_typed(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)
+        await start_session(pilot, fmt="check-in-round", names="Ann,Bob", presenter_downs=None)
         await pilot.press(*"last")
         session_id = app.screen.session.meta.id
         app.save_and_exit()  # what SIGHUP and SIGTERM call
@@ -532,7 +556,7 @@ async def test_returning_to_a_phase_keeps_typing_at_the_end_of_its_notes(
     """Found by hand after a resume: the cursor sat at the start of the loaded notes."""
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=3, names="Ann,Bob,Cat,Dee,Eve")  # Solution Circle
+        await start_session(pilot, fmt="solution-circle", names="Ann,Bob,Cat,Dee,Eve")  # Solution Circle
         await pilot.press(*"one")
         clock.advance(301)
         await pilot.press("ctrl+f")  # time is up, so no protection question
@@ -612,7 +636,7 @@ async def test_quitting_with_notes_not_yet_on_disk_asks_first(
     monkeypatch.setattr(autosave, "RETRY_DELAY", 0.05)
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)
+        await start_session(pilot, fmt="check-in-round", names="Ann,Bob", presenter_downs=None)
         real = app.store.write_notes
         full = {"on": True}
 
@@ -680,7 +704,7 @@ async def test_the_remaining_keys(data_dir: Path, clock: FakeClock, tmp_path: Pa
     """k, enter, ctrl+s and ctrl+shift+down on the live screen; h on the summary; q on home."""
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot, format_downs=2, names="Ann,Bob", presenter_downs=None)  # Check-in
+        await start_session(pilot, fmt="check-in-round", names="Ann,Bob", presenter_downs=None)  # Check-in
         screen = app.screen
         await pilot.press("ctrl+s")  # nothing to save by hand: it says so
         assert any("saved as you type" in str(n.message) for n in app._notifications)

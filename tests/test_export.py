@@ -34,9 +34,9 @@ def test_one_heading_per_phase(als_session: Session, als: Format, clock: FakeClo
     markdown = finished(als_session, clock, {0: "Case: drift", 2: "What would success look like?"})
     found = headings(markdown)
     assert found[0] == ("h1", "Action Learning Set, Thursday 26 November 2026")
-    assert found[1] == ("h2", "Timing")
-    assert found[2:-1] == [("h2", f"{i}. {p.name}") for i, p in enumerate(als.phases, 1)]
-    assert found[-1] == ("h2", "Airtime")
+    assert found[1:3] == [("h2", "Participants"), ("h2", "Timing")]
+    assert found[3:-3] == [("h2", f"{i}. {p.name}") for i, p in enumerate(als.phases, 1)]
+    assert found[-3:] == [("h2", "Actions"), ("h2", "Airtime"), ("h2", "Proctor's functions")]
     assert "Case: drift" in markdown and "What would success look like?" in markdown
 
 
@@ -56,7 +56,7 @@ def test_hostile_notes_never_add_headings_or_html(
         "\x1b[31mred\x1b[0m\n```\n- list?\n> quote?"
     )
     markdown = finished(als_session, clock, {i: hostile for i in range(len(als.phases))})
-    assert len(headings(markdown)) == 3 + len(als.phases)
+    assert len(headings(markdown)) == 6 + len(als.phases)
     tokens = PARSER.parse(markdown)
     assert not any(t.type in ("html_block", "html_inline", "fence", "blockquote_open") for t in tokens)
     assert sum(t.type == "table_open" for t in tokens) == 2  # timing and airtime, none from notes
@@ -68,10 +68,9 @@ def test_late_arrivals_count_in_the_group(als_session: Session, clock: FakeClock
     als_session.add_person("Gus")
     als_session.end()
     markdown = render_markdown(summarise(als_session))
-    assert (
-        "- **Group:** 7 people: Aisha (presenter), Ben, Ciara, Dev, Eilidh, Fraser, Gus (arrived late)"
-        in markdown
-    )
+    people = "- Aisha (presenter)\n- Ben\n- Ciara\n- Dev\n- Eilidh\n- Fraser\n- Gus (arrived late)\n"
+    assert f"## Participants\n\n{people}" in markdown
+    assert "group_size: 7\n" in markdown
 
 
 def test_turns_and_passes_are_in_the_record(als_session: Session, clock: FakeClock) -> None:
@@ -92,7 +91,7 @@ def test_actions_are_listed_and_private_notes_stay_out(als_session: Session) -> 
     als_session.end()
     summary = summarise(als_session)
     markdown = render_markdown(summary)
-    assert "- [ ] Aisha calls the GP by Friday" in markdown
-    assert "- [ ] Ben \\| chases &lt;b>" in markdown
+    assert "- [ ] Aisha calls the GP — Aisha — by Friday" in markdown
+    assert "- [ ] Ben \\| chases &lt;b> — Ben — by when: not set" in markdown
     assert "my own worry" not in markdown
     assert "my own worry about Ben" in render_markdown(summary, include_private=True)

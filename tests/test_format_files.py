@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from sessions.format_file import FormatError, load_library, parse_format
-from sessions.formats import SpeakerMode
+from sessions.decks import load_decks
+from sessions.format_file import FormatError, load_library, parse_format, render_format
+from sessions.formats import Format, SpeakerMode
 
 GOOD = """# Tiny format
 
@@ -113,3 +117,195 @@ def test_a_broken_user_format_is_listed_as_an_error_not_a_crash(tmp_path: Path) 
     assert library.get("mine") is not None and library.get("mine").origin == "user"
     paths = sorted(Path(e.path).name for e in library.errors)
     assert paths == ["binary.md", "broken.md"]
+
+
+# -- the library as a whole (issue 6) ----------------------------------------------------
+
+REQUIRED = {
+    "action-learning-set",
+    "structured-group-supervision",
+    "balint-group",
+    "incident-method",
+    "kollegiale-beratung",
+    "solution-circle",
+    "troika-consulting",
+    "wise-crowds",
+    "sf-reflecting-team",
+    "reflecting-team",
+    "check-in-round",
+    "check-out-round",
+    "one-two-four-all",
+    "what-so-what-now-what",
+    "kolb-4x4x4",
+    "reflective-learning-model",
+    "gibbs-cycle",
+    "grow",
+    "clear",
+}
+
+
+def test_the_library_holds_every_format_the_issue_names() -> None:
+    ids = {f.id for f in load_library().formats}
+    assert ids >= REQUIRED, REQUIRED - ids
+    assert len(ids) >= 20
+
+
+@pytest.mark.parametrize("fmt", load_library().formats, ids=lambda f: f.id)
+def test_each_builtin_adds_up_to_its_stated_total(fmt: Format) -> None:
+    assert fmt.total_minutes is not None and fmt.total_group is not None, "no '- Total:' line"
+    assert fmt.group_min <= fmt.total_group <= fmt.group_max
+    members = fmt.total_group - (1 if fmt.needs_presenter else 0)
+    added = sum(p.planned_seconds(members) for p in fmt.phases) / 60
+    assert added == pytest.approx(fmt.total_minutes)
+    assert fmt.stated_total_seconds() == pytest.approx(fmt.total_minutes * 60)
+    assert fmt.source and fmt.timings in ("published", "suggested")
+    assert fmt.roles
+    assert not fmt.needs_presenter or "presenter" in [r.lower() for r in fmt.roles]
+    assert all(isinstance(p.mode, SpeakerMode) and p.rule for p in fmt.phases)
+
+
+def test_every_deck_a_builtin_suggests_exists_with_its_card() -> None:
+    decks = load_decks()
+    assert decks.errors == ()
+    suggested = [(f.id, p) for f in load_library().formats for p in f.phases if p.deck]
+    assert len(suggested) >= 10
+    for fmt_id, phase in suggested:
+        deck = decks.get(phase.deck)
+        assert deck is not None, (fmt_id, phase.deck)
+        assert not phase.card or deck.card(phase.card) is not None, (fmt_id, phase.card)
+    questions = load_library().get("action-learning-set").phases[2]
+    assert (questions.deck, questions.card.lower()) == ("heron", "catalytic")
+
+
+def test_the_decks_cover_the_supervision_models() -> None:
+    decks = load_decks()
+    assert {
+        "proctor",
+        "heron",
+        "seven-eyed",
+        "developmental-levels",
+        "desc",
+        "smart",
+        "grow-questions",
+        "supervisor-questions",
+        "contracting",
+        "virtual-supervision",
+        "wellbeing",
+    } <= set(decks.ids)
+    assert [c.title for c in decks.get("proctor").cards][:3] == ["Normative", "Formative", "Restorative"]
+    assert len(decks.get("heron").cards) == 6 and len(decks.get("seven-eyed").cards) == 7
+    for deck in decks.decks:
+        assert deck.source and deck.cards, deck.id
+        assert all(card.body or card.prompts for card in deck.cards)
+
+
+DECKS = {"heron": ["Catalytic", "Supportive"]}
+
+
+@pytest.mark.parametrize(
+    ("bad", "good", "line", "words"),
+    [
+        ("- Presenter: yes", "- Total: 12 minutes for 4 people\n- Presenter: yes", 8, "add up to 11 minutes"),
+        ("- Presenter: yes", "- Total: a while\n- Presenter: yes", 8, "Total should look like"),
+        ("- Protected: yes", "- Protected: yes\n- Deck: lenses", 15, "unknown deck 'lenses'"),
+        ("- Protected: yes", "- Protected: yes\n- Deck: heron\n- Card: Shouting", 16, "has no card"),
+        ("- Protected: yes", "- Protected: yes\n- Card: Catalytic", 15, "needs a Deck"),
+        ("- Source: Somebody (2020)\n", "", 1, "no source"),
+        ("# Tiny format", "# ", 1, "needs the format's name"),
+        ("- Presenter: yes", "- Presenter: perhaps", 8, "'yes' or 'no'"),
+    ],
+)
+def test_more_mistakes_are_reported_with_their_line(bad: str, good: str, line: int, words: str) -> None:
+    text = GOOD.replace(bad, good, 1)
+    with pytest.raises(FormatError) as caught:
+        parse_format(text, "tiny.md", decks=DECKS)
+    problems = caught.value.problems
+    assert any(p.line == line and words in p.message for p in problems), problems
+
+
+def test_the_checker_knows_at_least_ten_kinds_of_mistake() -> None:
+    kinds = {
+        "unknown speaker mode",
+        "not a number",
+        "more than 0",
+        "has no time",
+        "no speaker mode",
+        "named twice",
+        "Timings should be",
+        "Group size should",
+        "'yes' or 'no'",
+        "unknown field",
+        "not 'Key: value'",
+        "level-3 heading",
+        "add up to",
+        "unknown deck",
+        "has no card",
+        "no source",
+    }
+    assert len(kinds) >= 10
+
+
+def test_a_good_file_with_the_new_lines_parses() -> None:
+    text = GOOD.replace(
+        "- Presenter: yes",
+        "- Roles: presenter, facilitator\n- Total: 11 minutes for 4 people\n- Presenter: yes",
+    ).replace("- Protected: yes", "- Protected: yes\n- Deck: heron\n- Card: catalytic")
+    fmt = parse_format(text, "tiny.md", decks=DECKS)
+    assert fmt.roles == ("presenter", "facilitator")
+    assert (fmt.total_minutes, fmt.total_group) == (11, 4)
+    assert (fmt.phases[0].deck, fmt.phases[0].card) == ("heron", "catalytic")
+
+
+HOSTILE_NAMES = [
+    '*Our* #1 | "circle" 🌀 <b>bold</b>',
+    "Circle ##",
+    "# not a heading",
+    "1. Ordered? - Maybe > no",
+    "back\\slash \\* star [link](javascript:alert(1)) `code`",
+    "مجموعة الإشراف 🌱",
+    "=",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_user_format_with_a_hostile_name_round_trips(name: str, tmp_path: Path) -> None:
+    base = parse_format(GOOD, "tiny.md")
+    phases = (replace(base.phases[0], name=f"{name} (phase)"), base.phases[1])
+    fmt = replace(
+        base, name=name, phases=phases, purpose=f"- {name}\n1. not a list\n===", origin="user", total_group=4
+    )
+    path = tmp_path / "mine.md"
+    path.write_text(render_format(replace(fmt, id="mine")), encoding="utf-8")
+    back = load_library(tmp_path).get("mine")
+    assert back is not None, load_library(tmp_path).errors
+    assert back.name == name
+    assert back.phases[0].name == f"{name} (phase)"
+    assert back.purpose == fmt.purpose
+    assert back.planned_seconds(4) == fmt.planned_seconds(4)
+
+
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
+    ).filter(lambda s: s.strip())
+)
+@settings(max_examples=200, deadline=None)
+def test_any_printable_name_round_trips(name: str) -> None:
+    name = " ".join(name.split())
+    assume(name)
+    base = parse_format(GOOD, "tiny.md")
+    fmt = replace(base, name=name, origin="user")
+    back = parse_format(render_format(fmt), "tiny.md")
+    assert back.name == name
+
+
+def test_every_builtin_round_trips_through_render() -> None:
+    for fmt in load_library().formats:
+        assert parse_format(render_format(fmt), fmt.path, fmt.origin) == fmt
+
+
+def test_a_user_format_cannot_take_a_builtin_name(tmp_path: Path) -> None:
+    (tmp_path / "copy.md").write_text(GOOD.replace("# Tiny format", "# Balint Group"), encoding="utf-8")
+    library = load_library(tmp_path)
+    assert library.get("copy") is None
+    assert "already used by a built-in format" in str(library.errors[0])

@@ -11,10 +11,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Checkbox, Input, OptionList, TextArea
 
 from sessions.clock import FakeClock
 from tui.app import PeerCircleApp
+from tui.screens.agreement import AgreementScreen
+from tui.screens.group import GroupScreen
 
 SIZES = [(80, 24), (160, 45)]
 THEMES = ["textual-dark", "peercircle-projector"]
@@ -45,11 +47,25 @@ async def _next_phase_early(pilot) -> None:
     await pilot.pause()
 
 
-async def _into_live(pilot, format_downs: int = 0, names: str = "Aisha,Ben,Ciara,Dev,Eilidh") -> None:
+async def _pick(pilot, fmt: str) -> None:
     await pilot.press("n")
-    for _ in range(format_downs):
-        await pilot.press("down")
-    await pilot.press("enter", *names, "enter", "enter")
+    await pilot.pause()
+    options = pilot.app.screen.query_one("#formats", OptionList)
+    options.highlighted = [options.get_option_at_index(i).id for i in range(options.option_count)].index(fmt)
+    await pilot.pause()
+
+
+async def _into_live(
+    pilot, fmt: str = "action-learning-set", names: str = "Aisha,Ben,Ciara,Dev,Eilidh"
+) -> None:
+    await _pick(pilot, fmt)
+    await pilot.press("enter", *names, "enter")
+    await pilot.pause()
+    if isinstance(pilot.app.screen, GroupScreen):
+        await pilot.press("enter")  # the presenter
+        await pilot.pause()
+    assert isinstance(pilot.app.screen, AgreementScreen)
+    await pilot.press("enter")
     await pilot.pause()
     pilot.app.screen.query_one(TextArea).cursor_blink = False
 
@@ -59,7 +75,39 @@ async def home(pilot) -> None:
 
 
 async def choose_format(pilot) -> None:
-    await pilot.press("n", "down", "down", "down")
+    await _pick(pilot, "balint-group")
+
+
+async def choose_format_broken_file(pilot) -> None:
+    await _pick(pilot, "invalid:0")
+
+
+async def copy_and_edit(pilot) -> None:
+    await pilot.press("n", "e")
+    await pilot.pause()
+    pilot.app.screen.query_one("#minutes-2", Input).value = "10"
+    pilot.app.screen.query_one("#keep-6", Checkbox).value = False
+    pilot.app.screen.set_focus(None)
+    await pilot.pause()
+
+
+async def agreement(pilot) -> None:
+    await _pick(pilot, "check-in-round")
+    await pilot.press("enter", *"Ann,Bob,Cat", "enter")
+    await pilot.pause()
+
+
+async def deck_picker(pilot) -> None:
+    await _into_live(pilot)
+    await _next_phase_early(pilot)
+    await pilot.press("ctrl+f", "f4")
+    await pilot.pause()
+
+
+async def live_with_a_card(pilot) -> None:
+    await deck_picker(pilot)
+    await pilot.press("enter", "escape")
+    await _advance(pilot, 65)
 
 
 async def group_with_a_mistake(pilot) -> None:
@@ -80,13 +128,13 @@ async def live_questions_in_overtime(pilot) -> None:
 
 
 async def live_go_round_with_turn_clock(pilot) -> None:
-    await _into_live(pilot, format_downs=2, names="Ann,Bob,Cat,Dee")  # Check-in
+    await _into_live(pilot, "check-in-round", names="Ann,Bob,Cat,Dee")
     await pilot.press("ctrl+n", "ctrl+o")
     await _advance(pilot, 41)
 
 
 async def live_presenter_listens_paused(pilot) -> None:
-    await _into_live(pilot, format_downs=3)  # Solution Circle
+    await _into_live(pilot, "solution-circle")
     await _next_phase_early(pilot)
     await pilot.press("ctrl+f")
     await _advance(pilot, 250)
@@ -94,14 +142,14 @@ async def live_presenter_listens_paused(pilot) -> None:
 
 
 async def live_dialogue(pilot) -> None:
-    await _into_live(pilot, format_downs=3)  # Solution Circle: dialogue is phase 4
+    await _into_live(pilot, "solution-circle")  # dialogue is phase 4
     await _next_phase_early(pilot)
     await pilot.press("ctrl+f", "ctrl+f")
     await _advance(pilot, 30)
 
 
 async def live_open_with_a_marked_speaker(pilot) -> None:
-    await _into_live(pilot, format_downs=1, names="Ann,Bob,Cat,Dee,Eve,Fay")  # Balint group
+    await _into_live(pilot, "balint-group", names="Ann,Bob,Cat,Dee,Eve,Fay")
     for _ in range(4):
         await pilot.press("ctrl+f")
         await pilot.pause()
@@ -113,7 +161,7 @@ async def live_open_with_a_marked_speaker(pilot) -> None:
 
 
 async def live_silence_is_calm(pilot) -> None:
-    await _into_live(pilot, format_downs=6, names="Ann,Bob,Cat")  # user formats come last
+    await _into_live(pilot, "quiet", names="Ann,Bob,Cat")  # a user format
     await _advance(pilot, 100)
 
 
@@ -124,7 +172,7 @@ async def live_projector_mode(pilot) -> None:
 
 
 async def summary(pilot) -> None:
-    await _into_live(pilot, format_downs=2, names="Ann,Bob,Cat")  # Check-in round
+    await _into_live(pilot, "check-in-round", names="Ann,Bob,Cat")
     await pilot.press(*"Ann: busy week", "ctrl+n")
     await _advance(pilot, 70)
     await pilot.press("ctrl+n", "ctrl+n", "f10")
@@ -166,6 +214,7 @@ def make_app(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr("tui.screens.live.FLASH_SECONDS", 0)
     (data_dir / "formats").mkdir(parents=True)
     (data_dir / "formats" / "quiet.md").write_text(SILENT, encoding="utf-8")
+    (data_dir / "formats" / "typo.md").write_text(SILENT.replace("silence", "silent"), encoding="utf-8")
 
     def make() -> PeerCircleApp:
         # The display refreshes only when a test says so: a timer tick landing just before
@@ -184,6 +233,25 @@ def test_screen(snap_compare, make_app, scene: str, size: tuple[int, int], theme
     async def run_before(pilot) -> None:
         pilot.app.theme = theme
         await SCENES[scene](pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+NEW_SCENES: dict[str, Callable[..., Awaitable[None]]] = {
+    f.__name__: f
+    for f in (choose_format_broken_file, copy_and_edit, agreement, deck_picker, live_with_a_card)
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("scene", list(NEW_SCENES))
+def test_library_screen(snap_compare, make_app, scene: str, size: tuple[int, int]) -> None:
+    """The library's screens, in the default theme only (the themes are covered above)."""
+
+    async def run_before(pilot) -> None:
+        await NEW_SCENES[scene](pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 

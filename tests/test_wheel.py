@@ -52,7 +52,9 @@ def test_the_built_wheel_carries_and_finds_its_content(tmp_path: Path) -> None:
         "import content, sessions.format_file as f, tui.app as a, pathlib;"
         "lib = f.load_library();"
         "print(pathlib.Path(content.__file__).parent.parent);"
-        "print(len(lib.formats), len(lib.errors));"
+        "import sessions.decks as d, sessions.agreement as g;"
+        "print(len(lib.formats), len(lib.errors), len(d.load_decks().decks),"
+        " 'Confidential' in g.default_agreement());"
         "print((pathlib.Path(a.__file__).parent / a.PeerCircleApp.CSS_PATH).is_file())"
     )
     result = subprocess.run(
@@ -61,5 +63,5 @@ def test_the_built_wheel_carries_and_finds_its_content(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     where, counts, css = result.stdout.splitlines()
     assert Path(where) == site
-    assert counts == "6 0"
+    assert counts == "24 0 11 True"
     assert css == "True"

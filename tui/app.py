@@ -16,6 +16,7 @@ from textual.theme import Theme
 
 if TYPE_CHECKING:
     from sessions.autosave import Autosaver
+    from sessions.decks import DeckLibrary
     from sessions.format_file import Library
 
 from sessions.clock import Clock, SystemClock
@@ -53,6 +54,7 @@ class PeerCircleApp(App[None]):
         self.store = SessionStore(self.data_dir, writer=False)
         self.lock = FolderLock(self.data_dir)
         self._library: Library | None = None
+        self._decks: DeckLibrary | None = None
         self.autosaver: Autosaver | None = None
         self.unsaved: list[Autosaver] = []
         """Finished sessions whose last writes failed; their writers keep retrying."""
@@ -71,8 +73,25 @@ class PeerCircleApp(App[None]):
         if self._library is None:
             from sessions.format_file import load_library
 
-            self._library = load_library(self.data_dir / "formats")
+            self._library = load_library(self.data_dir / "formats", self.deck_cards())
         return self._library
+
+    @property
+    def decks(self) -> DeckLibrary:
+        """Built-in prompt decks plus the facilitator's own (``<data>/decks``), read once."""
+        if self._decks is None:
+            from sessions.decks import load_decks
+
+            self._decks = load_decks(self.data_dir / "decks")
+        return self._decks
+
+    def deck_cards(self) -> dict[str, list[str]]:
+        return {d.id: [c.title for c in d.cards] for d in self.decks.decks}
+
+    def reload_library(self) -> Library:
+        """Read the formats again (after the facilitator saved one of their own)."""
+        self._library = None
+        return self.library
 
     @property
     def read_only(self) -> bool:
@@ -210,6 +229,42 @@ class PeerCircleApp(App[None]):
         session.reopen(*alive)
         self.push_screen(LiveScreen(session))
         return True
+
+    def open_past_session(self, session_id: str) -> bool:
+        """Show a past session's summary; one that was never ended offers to resume first."""
+        from tui.screens.summary import SummaryScreen
+
+        try:
+            session = self.store.load(session_id, clock=self.clock)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", markup=False)
+            return False
+        if session.ended or self.read_only or self.autosaver is not None:
+            self.push_screen(SummaryScreen(session, read_only=True))
+            return True
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self.resume_session(session_id)
+            else:
+                self.push_screen(SummaryScreen(session, read_only=True))
+
+        self.push_screen(
+            ConfirmScreen(
+                "This session was not ended. Resume it (it comes back paused), or just look at it?",
+                yes="Resume",
+                no="Look",
+            ),
+            answered,
+        )
+        return True
+
+    def action_history(self) -> None:
+        """Every past session, searchable (from home with h, or the command palette)."""
+        from tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
 
     # -- the running session -------------------------------------------------------------
 

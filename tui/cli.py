@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from sessions import __version__
 from sessions.paths import default_data_dir
+from tui.cli_export import add_export_command, run_export
+from tui.cli_formats import add_format_commands, run_formats
 
 if TYPE_CHECKING:
     from sessions.store import SessionStore
@@ -40,9 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     commands.add_parser("list", help="list past sessions")
-    export = commands.add_parser("export", help="write a past session as Markdown")
-    export.add_argument("id", help="session id (or the start of one) from 'peercircle list'")
-    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    add_format_commands(commands)
+    add_export_command(commands)
     purge = commands.add_parser("purge", help="delete sessions older than an age, for good")
     purge.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w or 6m")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -59,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list(data_dir)
+        if args.command == "formats":
+            return run_formats(args, data_dir)
         if args.command == "export":
-            return _export(data_dir, args.id, args.output)
+            return run_export(args, data_dir)
         if args.command == "purge":
             return _purge(data_dir, args.older_than, args.yes)
         if args.command == "retention":
@@ -69,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (_Refused, ValueError) as exc:
         return _fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
-        return _fail(f"unexpected problem ({exc.__class__.__name__}: {exc}); please report it")
     except OSError as exc:
         return _fail(f"{exc.filename or data_dir}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        return _fail(f"unexpected problem ({exc.__class__.__name__}: {exc}); please report it")
     from tui.app import PeerCircleApp  # textual is imported only when the app opens
 
     PeerCircleApp(data_dir=data_dir).run()
@@ -99,29 +102,6 @@ def _list(data_dir: Path) -> int:
         print(f"{e.id:<19} {date:<16} {e.format_name[:28]:<28} {e.group_size:>5} {length:>9}")
     if any(not e.ended for e in entries):
         print("* not ended")
-    return 0
-
-
-def _export(data_dir: Path, session_id: str, output: Path | None) -> int:
-    from sessions.export import render_markdown
-    from sessions.storage import atomic_write_text
-    from sessions.store import SessionStore, StoreError
-    from sessions.summary import summarise
-
-    store = SessionStore(data_dir, writer=False)
-    try:
-        session = store.load(store.resolve(session_id))
-    except StoreError as exc:
-        return _fail(str(exc))
-    markdown = render_markdown(summarise(session))
-    if output is None:
-        sys.stdout.write(markdown)
-        return 0
-    try:
-        atomic_write_text(output.expanduser().resolve(), markdown)
-    except OSError as exc:
-        return _fail(f"cannot write {output}: {exc.strerror or exc}")
-    print(f"Wrote {output}", file=sys.stderr)
     return 0
 
 

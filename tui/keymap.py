@@ -41,6 +41,11 @@ GROUPS: dict[str, tuple[Control, ...]] = {
         Control("Undo the last advance", "u", "ctrl+r", "undo"),
         Control("End the session", "e", "F10", "end_session"),
     ),
+    "Prompt cards": (
+        Control("Put a prompt card on screen (or hide it)", "c", "F4", "cards"),
+        Control("Next card in the deck", ".", "palette", "step_card(1)"),
+        Control("Previous card in the deck", ",", "palette", "step_card(-1)"),
+    ),
     "Notes": (
         Control("Shared notes, actions or private notes", "k", "F2", "next_note_kind"),
         Control("Projector mode: hide facilitator-only things", "v", "F9", "toggle_projector"),
@@ -52,13 +57,23 @@ GROUPS: dict[str, tuple[Control, ...]] = {
         Control("Command palette: every control by name", "ctrl+p", "ctrl+p"),
         Control("Save and quit", "ctrl+q", "ctrl+q"),
     ),
-    "Home and summary": (
+    "Home and history": (
         Control("New session", "n"),
+        Control("History: every past session, searchable", "h"),
+        Control("Search: words, person:Ann, format:balint, from:2026-11-01, to:2026-11-30", "/"),
         Control("Open the highlighted session", "enter"),
+        Control("Save the highlighted session to a file again (history)", "x"),
+        Control("Copy the highlighted session (history)", "c"),
         Control("Delete the highlighted session (asks first)", "d"),
-        Control("Export the summary to a Markdown file", "x"),
-        Control("Copy the summary to the clipboard", "c"),
-        Control("Back", "escape"),
+        Control("Back (in history: clear the search first)", "escape"),
+    ),
+    "Summary": (
+        Control("Save what the preview shows to a Markdown file", "x"),
+        Control("Copy what the preview shows to the clipboard", "c"),
+        Control("Anonymise: pseudonyms instead of names", "a"),
+        Control("Pseudonyms and other names to hide", "n"),
+        Control("Learning record for one person (or the whole session)", "l"),
+        Control("Include the facilitator's private notes (off by default)", "p"),
     ),
 }
 

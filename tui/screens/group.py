@@ -10,7 +10,7 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from sessions.formats import Format
-from sessions.session import GroupError, Session, check_group, clean_names
+from sessions.session import GroupError, check_group, clean_names
 
 
 class PresenterPicker(SelectionList[str]):
@@ -40,7 +40,7 @@ class GroupScreen(Screen[None]):
         return self.fmt.needs_presenter and self.fmt.cycle_per_presenter
 
     def compose(self) -> ComposeResult:
-        yield Static(f"New session · 2 of 2 · {self.fmt.name}", classes="step-title")
+        yield Static(f"New session · 2 of 3 · {self.fmt.name}", classes="step-title")
         with VerticalScroll(id="group"):
             yield Static(
                 "Names in seating order, separated by commas (2 to 12 people). "
@@ -140,13 +140,6 @@ class GroupScreen(Screen[None]):
     def action_start(self) -> None:
         if self._problem():
             return
-        from tui.screens.live import LiveScreen
+        from tui.screens.agreement import AgreementScreen
 
-        session = Session.new(
-            self.fmt, self._names(), self._presenters(), clock=self.app.clock, seed=self._seed()
-        )
-        self.app.begin_session(session)
-        session.start()
-        # The set-up screens are done with: the live screen replaces them above home.
-        self.app.pop_screen()
-        self.app.switch_screen(LiveScreen(session))
+        self.app.push_screen(AgreementScreen(self.fmt, self._names(), self._presenters(), self._seed()))

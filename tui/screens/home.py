@@ -20,6 +20,7 @@ HISTORY_ROWS = 50
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session"),
+        Binding("h", "app.history", "History & search"),
         Binding("enter", "open_session", "Open", show=False),
         Binding("d", "delete_session", "Delete"),
         Binding("q", "app.quit", "Quit"),
@@ -75,11 +76,11 @@ class HomeScreen(Screen[None]):
         else:
             more = len(entries) > HISTORY_ROWS
             shown = (
-                f"The {HISTORY_ROWS} most recent of {len(entries)}; 'peercircle list' has all. "
+                f"The {HISTORY_ROWS} most recent of {len(entries)}; h lists and searches them all. "
                 if more
                 else ""
             )
-            empty.update(f"{shown}Enter opens the highlighted session; d deletes it.")
+            empty.update(f"{shown}Enter opens the highlighted session; d deletes it; h searches them all.")
         table.display = bool(entries)
         if entries:
             table.focus()
@@ -109,6 +110,11 @@ class HomeScreen(Screen[None]):
             yield SystemCommand("New session", "Home · key n", self.action_new_session)
             yield SystemCommand("Delete the highlighted session", "Home · key d", self.action_delete_session)
         yield SystemCommand("Open the highlighted session", "Home · key enter", self.action_open_session)
+        yield SystemCommand(
+            "History: search past sessions by note, person, format or date",
+            "Home · key h",
+            self.app.action_history,
+        )
         yield SystemCommand("Keys: every key, grouped", "Everywhere · ? or F1", self.app.action_help)
 
     def action_delete_session(self) -> None:
@@ -145,29 +151,5 @@ class HomeScreen(Screen[None]):
             self._open(session_id)
 
     def _open(self, session_id: str) -> None:
-        from tui.screens.summary import SummaryScreen
-
-        try:
-            session = self.app.store.load(session_id, clock=self.app.clock)
-        except StoreError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error")
+        if not self.app.open_past_session(session_id):
             self.load_history()
-            return
-        if session.ended or self.app.read_only or self.app.autosaver is not None:
-            self.app.push_screen(SummaryScreen(session, read_only=True))
-            return
-
-        def answered(resume: bool | None) -> None:
-            if resume:
-                self.app.resume_session(session_id)
-            else:
-                self.app.push_screen(SummaryScreen(session, read_only=True))
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "This session was not ended. Resume it (it comes back paused), or just look at it?",
-                yes="Resume",
-                no="Look",
-            ),
-            answered,
-        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -20,11 +21,13 @@ from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, TextArea
 
 from sessions.actions import nudge
+from sessions.decks import Deck
 from sessions.formats import SpeakerMode
 from sessions.session import LiveView, Session
 from sessions.timefmt import clock_text, countdown_text
 from tui.keymap import LIVE_CONTROLS
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.deck import HIDE, DeckScreen, card_text
 from tui.widgets.big_clock import BigClock, big_name
 
 NOTE_KINDS = ("shared", "action", "private")
@@ -130,6 +133,10 @@ class LiveScreen(Screen[None]):
         Binding("f10", "end_session", "End"),
         Binding("k", "next_note_kind", "Note kind", show=False),
         Binding("f2", "next_note_kind", "Note kind", show=False),
+        Binding("c", "cards", "Card"),
+        Binding("f4", "cards", "Card", show=False),
+        Binding("full_stop", "step_card(1)", "Next card", show=False),
+        Binding("comma", "step_card(-1)", "Previous card", show=False),
         Binding("v", "toggle_projector", "Projector", show=False),
         Binding("f9", "toggle_projector", "Projector", show=False),
         Binding("i,enter", "edit_notes", "Notes"),
@@ -146,6 +153,8 @@ class LiveScreen(Screen[None]):
         self._belled_step = -1
         self._last_typed: float | None = None
         self._shown: dict[str, str] = {}
+        self.card: tuple[Deck, int] | None = None
+        """The prompt card on screen: its deck and its place in the deck."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="live"):
@@ -155,23 +164,26 @@ class LiveScreen(Screen[None]):
                 yield Static("", id="view-tag")
             yield Static("", id="mode")
             yield Static("", id="rule")
-            with Horizontal(id="clock-row"):
-                yield Digits("00:00", id="countdown")
-                yield BigClock("00:00", id="big-countdown")
-                with Vertical(id="clock-side"):
-                    yield Static("", id="clock-state")
-                    yield Static("", id="clock-planned")
-                    yield Static("", id="clock-budget")
-                with Vertical(id="turn-box"):
-                    yield Digits("", id="turn-countdown")
-                    yield BigClock("", id="big-turn-countdown")
-            with Horizontal(id="speaker-row"):
-                with Vertical(id="speaker-box"):
-                    yield Static("", id="big-speaker", markup=False)
-                    yield Static("", id="speaker")
-                    yield Static("", id="next-up")
-                    yield Static("", id="roster")
-                yield Static("", id="prompt-card")
+            with Horizontal(id="stage"):
+                with Vertical(id="stage-left"):
+                    with Horizontal(id="clock-row"):
+                        yield Digits("00:00", id="countdown")
+                        yield BigClock("00:00", id="big-countdown")
+                        with Vertical(id="clock-side"):
+                            yield Static("", id="clock-state")
+                            yield Static("", id="clock-planned")
+                            yield Static("", id="clock-budget")
+                        with Vertical(id="turn-box"):
+                            yield Digits("", id="turn-countdown")
+                            yield BigClock("", id="big-turn-countdown")
+                    with Horizontal(id="speaker-row"):
+                        with Vertical(id="speaker-box"):
+                            yield Static("", id="big-speaker", markup=False)
+                            yield Static("", id="speaker")
+                            yield Static("", id="next-up")
+                            yield Static("", id="roster")
+                        yield Static("", id="prompt-card")
+                yield Static("", id="card-panel")
             with Horizontal(id="notes-bar"):
                 yield Static("", id="notes-label")
                 yield Static("", id="notes-hint")
@@ -252,8 +264,12 @@ class LiveScreen(Screen[None]):
         self._set("#next-up", upcoming)
         self._set("#roster", roster_line(view))
         self._set("#prompt-card", "\n".join(f"› {prompt}" for prompt in phase.prompts))
-        # Silence is a calm screen: nothing competes with the time left.
-        self.query_one("#prompt-card").display = bool(phase.prompts) and phase.mode is not SpeakerMode.SILENCE
+        # Silence is a calm screen: nothing competes with the time left. A deck card, when
+        # one is up, stands in for the phase's own prompts.
+        self.query_one("#prompt-card").display = (
+            bool(phase.prompts) and phase.mode is not SpeakerMode.SILENCE and self.card is None
+        )
+        self._show_card()
         self._show_notes(view.step_index, phase.name)
         self._set("#view-tag", " PROJECTOR " if self.app.projector else " facilitator view ")
         self.set_class(self.app.projector, "-projector")
@@ -265,6 +281,23 @@ class LiveScreen(Screen[None]):
         if view.overtime and not view.paused and self._belled_step != view.step_index:
             self._belled_step = view.step_index
             self._time_up()
+
+    def _show_card(self) -> None:
+        panel = self.query_one("#card-panel", Static)
+        if self.card is None:
+            panel.display = False
+            self._shown.pop("#card-panel", None)
+            return
+        deck, index = self.card
+        key = f"{deck.id}:{index}"
+        if self._shown.get("#card-panel") != key:
+            self._shown["#card-panel"] = key
+            card = deck.cards[index]
+            panel.update(card_text(deck, card, with_title=False))
+            # Title and deck ride on the border, leaving every row inside for the card itself.
+            panel.border_title = Text(card.title, style="bold")
+            panel.border_subtitle = Text(f"{deck.name} · {index + 1}/{len(deck.cards)}")
+        panel.display = True
 
     def _time_up(self) -> None:
         """Zero: one bell (unless muted) and a flash nobody can miss, bell or no bell."""
@@ -429,6 +462,37 @@ class LiveScreen(Screen[None]):
         self.note_kind = (
             kinds[(kinds.index(self.note_kind) + 1) % len(kinds)] if self.note_kind in kinds else "shared"
         )
+        self._after()
+
+    def action_cards(self) -> None:
+        phase = self.session.view().phase
+        decks = self.app.decks.decks
+        if not decks:
+            self.notify("No prompt decks could be read; see 'peercircle formats list'.", severity="warning")
+            return
+
+        def chosen(choice: tuple[str, int] | str | None) -> None:
+            if choice == HIDE:
+                self.card = None
+            elif isinstance(choice, tuple):
+                deck = self.app.decks.get(choice[0])
+                if deck is not None:
+                    self._put_card(deck, choice[1])
+            self._after()
+
+        self.app.push_screen(DeckScreen(decks, phase.deck, phase.card, showing=self.card is not None), chosen)
+
+    def _put_card(self, deck: Deck, index: int) -> None:
+        self.card = (deck, index)
+        # Recorded, so the session's record can say which cards the group used in each phase.
+        self.session.show_card(deck.id, deck.name, deck.cards[index].title)
+
+    def action_step_card(self, step: int) -> None:
+        if self.card is None:
+            self.action_cards()
+            return
+        deck, index = self.card
+        self._put_card(deck, (index + step) % len(deck.cards))
         self._after()
 
     def action_toggle_projector(self) -> None:

@@ -1,91 +1,245 @@
 """The end of a session (or a past one from history): timing against plan, and the notes.
 
-What is shown is the very Markdown that export writes, rendered by Textual's Markdown
-widget, so the facilitator previews exactly what leaves the app.
+What is shown is the very Markdown that Save (x) writes and Copy (c) copies, rendered by
+Textual's Markdown widget, so the facilitator sees exactly what leaves the app. The line
+above it says in words what that text is: the whole session or one person's learning
+record, anonymised or not, with or without the private notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from sessions.export import render_markdown
-from sessions.paths import ensure_private_dir
+from sessions.anonymise import Anonymiser, make_anonymiser
+from sessions.export import export_filename, render_learning_record, render_markdown
 from sessions.session import Session
-from sessions.storage import atomic_write_text
-from sessions.summary import summarise
-from tui.clipboard import system_clipboard_copy
+from sessions.summary import SessionSummary, summarise
+from tui.clipboard import copy_text
+from tui.records import save_record
+from tui.screens.record_options import WHOLE_SESSION, NameChoices, NamesScreen, PersonScreen
 
 
 class SummaryScreen(Screen[None]):
     BINDINGS = [
-        Binding("x", "export", "Export file"),
+        Binding("x", "export", "Save"),
         Binding("c", "copy", "Copy"),
-        Binding("escape,h", "home", "Home"),
+        Binding("a", "anonymise", "Anonymise"),
+        Binding("n", "names", "Names", show=False),
+        Binding("l", "learning_record", "Learning record"),
+        Binding("p", "private", "Private"),
+        Binding("v", "projector", "Projector mode", show=False),
+        Binding("escape,h", "home", "Back"),
     ]
 
     def __init__(self, session: Session, read_only: bool = False) -> None:
         super().__init__()
         self.session = session
         self.read_only = read_only
-        self.markdown = render_markdown(summarise(session))
+        self.summary: SessionSummary = summarise(session)
+        self.anonymise = False
+        self.include_private = False
+        self.person: str | None = None
+        """Whose learning record is shown; None for the whole session."""
+        self.pseudonyms: dict[str, str] = {}
+        self.extra: tuple[str, ...] = ()
+        self.markdown = self.render_record()
+
+    # -- what leaves the app -------------------------------------------------------------
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.summary.people, *self.summary.joined)))
+
+    def anonymiser(self) -> Anonymiser:
+        return make_anonymiser(self.people, self.pseudonyms, self.extra)
+
+    def render_record(self) -> str:
+        """The exact text Save writes and Copy copies, for the current choices."""
+        anonymiser = self.anonymiser() if self.anonymise else None
+        if self.person is not None:
+            return render_learning_record(self.summary, self.person, anonymiser=anonymiser)
+        return render_markdown(self.summary, include_private=self.include_private, anonymiser=anonymiser)
+
+    def filename(self) -> str:
+        anonymiser = self.anonymiser() if self.anonymise else None
+        return export_filename(
+            self.summary, anonymised=self.anonymise, person=self.person, anonymiser=anonymiser
+        )
+
+    def shown_name(self, person: str) -> str:
+        return self.anonymiser().name(person) if self.anonymise else person
+
+    # -- the screen ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         title = "Past session (read-only)" if self.read_only else "Session summary"
-        yield Static(f"{title} · x export to a file · c copy to the clipboard", classes="step-title")
+        yield Static(f"{title} · the preview is exactly what x saves and c copies", classes="step-title")
         problem = self.app.save_problem()
         if problem and not self.read_only:
             yield Static(
                 f"⚠ Not all notes are on disk yet: {problem} Export (x) keeps a copy.", id="save-problem"
             )
+        yield Static("", id="record-options")
+        front, body = split_front_matter(self.markdown)
         with VerticalScroll(id="summary-scroll"):
-            yield Markdown(self.markdown, id="summary")
+            yield Static(front, id="front-matter", markup=False)
+            yield Markdown(body, id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._describe()
+        front = self.query_one("#front-matter", Static)
+        front.border_title = "Front matter (read by Obsidian and Logseq)"
+        front.display = bool(split_front_matter(self.markdown)[0])
         self.query_one("#summary-scroll").focus()
 
+    def options_text(self) -> Content:
+        """What the preview holds, said in words (not only colour), one part per choice."""
+        if self.person is None:
+            record = ("Whole session (l)", "")
+        else:
+            record = (f"Learning record: {self.shown_name(self.person)} (l)", "bold $accent")
+        if self.anonymise:
+            others = len(self.extra)
+            hidden = f", {others} other name{'s' if others != 1 else ''}" if others else ""
+            anon = (f"ANONYMISED: {len(self.people)} people{hidden} (a: off, n: names)", "bold $success")
+        else:
+            anon = ("Anonymise: off (a)", "")
+        if self.person is not None:
+            private = ("Private notes: never in a learning record", "$text-muted")
+        elif self.include_private:
+            private = ("⚠ PRIVATE NOTES INCLUDED (p)", "bold reverse $error")
+        else:
+            private = ("Private notes: left out (p)", "")
+        gap = ("  ·  ", "$text-muted")
+        return Content.assemble(record, gap, anon, gap, private)
+
+    def _describe(self) -> None:
+        self.query_one("#record-options", Static).update(self.options_text())
+
+    def _rerender(self) -> None:
+        self.markdown = self.render_record()
+        front, body = split_front_matter(self.markdown)
+        self.query_one("#front-matter", Static).update(front)
+        self.query_one("#front-matter").display = bool(front)
+        self.query_one("#summary", Markdown).update(body)
+        self.query_one("#summary-scroll").scroll_home(animate=False)  # a new text: from its top
+        self._describe()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "private" and self.person is not None:
+            return None  # shown, dimmed: a learning record never holds private notes
+        return True
+
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Export the summary to a Markdown file", "Summary · key x", self.action_export)
-        yield SystemCommand("Copy the summary to the clipboard", "Summary · key c", self.action_copy)
-        yield SystemCommand("Back to the home screen", "Summary · key escape", self.action_home)
+        yield SystemCommand(
+            "Save what the preview shows to a Markdown file", "Summary · key x", self.action_export
+        )
+        yield SystemCommand(
+            "Copy what the preview shows to the clipboard", "Summary · key c", self.action_copy
+        )
+        yield SystemCommand(
+            "Anonymise: pseudonyms instead of names (on or off)", "Summary · key a", self.action_anonymise
+        )
+        yield SystemCommand("Pseudonyms and other names to hide", "Summary · key n", self.action_names)
+        yield SystemCommand(
+            "Learning record for one person (or the whole session)",
+            "Summary · key l",
+            self.action_learning_record,
+        )
+        yield SystemCommand(
+            "Include the facilitator's private notes (on or off)", "Summary · key p", self.action_private
+        )
+        yield SystemCommand("Projector mode on or off", "Summary · key v", self.action_projector)
+        yield SystemCommand("Back", "Summary · key escape", self.action_home)
 
-    def export_path(self):
-        meta = self.session.meta
-        return self.app.export_dir / f"{meta.id}-{meta.format.id}.md"
+    # -- choices -------------------------------------------------------------------------
 
-    def action_export(self) -> None:
-        path = self.export_path()
-        try:
-            ensure_private_dir(path.parent)
-            atomic_write_text(path, self.markdown)
-        except OSError as exc:
+    def action_anonymise(self) -> None:
+        self.anonymise = not self.anonymise
+        self._rerender()
+        if self.anonymise:
+            self.notify("Names are replaced in the preview, and so in what you save or copy. n edits them.")
+
+    def action_names(self) -> None:
+        def chosen(choices: NameChoices | None) -> None:
+            if choices is None:
+                return
+            self.pseudonyms, self.extra = choices.pseudonyms, choices.extra
+            self.anonymise = True
+            self._rerender()
+            self.notify("Anonymised with your pseudonyms; check the preview before it leaves the app.")
+
+        mapping = self.anonymiser().mapping
+        self.app.push_screen(NamesScreen(self.people, mapping, self.extra), chosen)
+
+    def action_learning_record(self) -> None:
+        def chosen(person: str | None) -> None:
+            if person is None:
+                return
+            self.person = None if person == WHOLE_SESSION else person
+            self._rerender()
+
+        shown = {p: self.shown_name(p) for p in self.people}
+        self.app.push_screen(PersonScreen(self.people, shown, self.person), chosen)
+
+    def action_private(self) -> None:
+        if self.person is not None:
+            return
+        if not self.include_private and self.app.projector:
             self.notify(
-                f"Could not write {path}: {exc.strerror or exc}. Copy (c) still works.",
-                title="Export failed",
-                severity="error",
+                "Projector mode is on, so private notes stay off the screen. Turn it off with v first.",
+                title="Private notes",
+                severity="warning",
             )
             return
-        self.notify(f"Saved to {path}", title="Exported", timeout=8)
+        self.include_private = not self.include_private
+        self._rerender()
+        if self.include_private:
+            self.notify(
+                "The facilitator's private notes are now in the preview, and in what you save or copy.",
+                title="Private notes included",
+                severity="warning",
+            )
+
+    def action_projector(self) -> None:
+        self.app.projector = not self.app.projector
+        if self.app.projector and self.include_private:
+            self.include_private = False
+            self._rerender()
+        self.notify(
+            f"Projector mode {'on: private notes stay off the screen' if self.app.projector else 'off'}."
+        )
+
+    # -- leaving the app -----------------------------------------------------------------
+
+    def what(self) -> str:
+        kind = "learning record" if self.person is not None else "summary"
+        return f"the anonymised {kind}" if self.anonymise else f"the {kind}"
+
+    def action_export(self) -> None:
+        save_record(self.app, self.filename(), self.markdown, what=f"Saved {self.what()}")
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.markdown)
-        self._copy_system(self.markdown)
-
-    @work(thread=True, exclusive=True, group="clipboard")
-    def _copy_system(self, text: str) -> None:
-        # pyperclip runs a helper process; keep it off the UI loop.
-        if system_clipboard_copy(text):
-            message = "Copied to the clipboard."
-        else:
-            message = "Sent to the terminal clipboard (OSC 52); if nothing pastes, export to a file (x)."
-        self.app.call_from_thread(self.notify, message, title="Copy", timeout=6)
+        copy_text(self.app, self.markdown, what=self.what())
 
     def action_home(self) -> None:
         self.app.pop_screen()
+
+
+def split_front_matter(markdown: str) -> tuple[str, str]:
+    """(the YAML front matter with its --- lines, the rest). The preview shows the front
+    matter as the plain text it is: Markdown would render it as rules and paragraphs."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 3)
+        if end >= 0:
+            return markdown[: end + 4], markdown[end + 5 :]
+    return "", markdown

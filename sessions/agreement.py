@@ -1,0 +1,53 @@
+"""The group agreement read out at the start of a session.
+
+The default ships in ``content/agreement.md``. When a facilitator edits it, their version
+is kept as ``agreement.md`` in the data folder and used from then on; each session stores
+the text it opened with, so a record always shows what the group agreed that day.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+from sessions.paths import ensure_private_dir
+from sessions.storage import atomic_write_text
+
+FILE_NAME = "agreement.md"
+MAX_CHARS = 20_000
+
+
+def default_agreement() -> str:
+    return resources.files("content").joinpath(FILE_NAME).read_text(encoding="utf-8")
+
+
+def load_agreement(data_dir: Path) -> str:
+    """The facilitator's own agreement if they have saved one, else the default."""
+    try:
+        text = (data_dir / FILE_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return default_agreement()
+    return text if text.strip() else default_agreement()
+
+
+def save_agreement(data_dir: Path, text: str) -> None:
+    """Keep the edited agreement for next time (owner-only, written atomically)."""
+    ensure_private_dir(data_dir)
+    atomic_write_text(data_dir / FILE_NAME, text[:MAX_CHARS].rstrip() + "\n")
+
+
+def reset_agreement(data_dir: Path) -> None:
+    (data_dir / FILE_NAME).unlink(missing_ok=True)
+
+
+def agreement_line(text: str) -> str:
+    """The agreement in one line: its section headings joined, or its first line."""
+    headings = [m.strip() for m in re.findall(r"^##\s+(.+?)\s*#*\s*$", text, flags=re.MULTILINE)]
+    if headings:
+        return "; ".join(headings)
+    for line in text.splitlines():
+        line = line.strip().lstrip("#-*> ").strip()
+        if line:
+            return line
+    return ""

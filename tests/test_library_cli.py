@@ -1,0 +1,132 @@
+"""``peercircle formats ...`` as a facilitator runs it, against a temporary data folder."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from sessions.agreement import (
+    agreement_line,
+    default_agreement,
+    load_agreement,
+    reset_agreement,
+    save_agreement,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINE = """# Our 60-minute set 🌱
+
+The set as we run it on Thursdays.
+
+- Source: our team (2026)
+- Group size: 4-8
+- Total: 20 minutes for 6 people
+- Presenter: yes
+
+## Present
+- Minutes: 5
+- Mode: presenter
+
+## Questions
+- Minutes each: 3
+- Mode: questions
+- Deck: heron
+- Card: Catalytic
+"""
+
+
+def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PEERCIRCLE_HOME=str(data_dir))
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+
+
+def test_formats_list_shows_builtins_user_formats_and_broken_files(data_dir: Path) -> None:
+    folder = data_dir / "formats"
+    folder.mkdir(parents=True)
+    (folder / "mine.md").write_text(MINE, encoding="utf-8")
+    (folder / "broken.md").write_text(MINE.replace("Mode: questions", "Mode: chatting"), encoding="utf-8")
+    result = cli("formats", "list", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "action-learning-set" in out and "balint-group" in out
+    assert "Our 60-minute set 🌱" in out and "20 min for 6" in out
+    assert "INVALID" in out and "broken.md: line 16: unknown speaker mode 'chatting'" in out
+    assert "1 yours, 1 invalid" in out
+
+
+def test_formats_check_explains_every_problem_with_its_line(tmp_path: Path, data_dir: Path) -> None:
+    bad = MINE.replace("- Minutes: 5", "- Minutes: five").replace("Mode: questions", "Mode: chatting")
+    bad = bad.replace("## Questions", "## Present")
+    path = tmp_path / "bad.md"
+    path.write_text(bad, encoding="utf-8")
+    result = cli("formats", "check", str(path), data_dir=data_dir)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"{path}:11: 'Minutes: five' is not a number; write e.g. 'Minutes: 5'" in lines
+    assert any(line.startswith(f"{path}:14: phase 'Present' is named twice") for line in lines)
+    assert any(line.startswith(f"{path}:16: unknown speaker mode 'chatting'; use one of:") for line in lines)
+    assert "3 problems" in lines[-1]
+
+
+def test_formats_check_passes_a_good_file_and_catches_a_wrong_total(tmp_path: Path, data_dir: Path) -> None:
+    path = tmp_path / "mine.md"
+    path.write_text(MINE, encoding="utf-8")
+    good = cli("formats", "check", str(path), data_dir=data_dir)
+    assert good.returncode == 0, good.stdout
+    assert "OK" in good.stdout and "2 phases" in good.stdout
+    path.write_text(MINE.replace("20 minutes", "25 minutes"), encoding="utf-8")
+    wrong = cli("formats", "check", str(path), data_dir=data_dir)
+    assert wrong.returncode == 1
+    assert "add up to 20 minutes for 6 people, not 25" in wrong.stdout
+
+
+def test_formats_check_of_a_copy_with_a_builtin_name_says_so(tmp_path: Path, data_dir: Path) -> None:
+    shown = cli("formats", "show", "balint-group", data_dir=data_dir)
+    assert shown.returncode == 0 and shown.stdout.startswith("# Balint group")
+    path = tmp_path / "balint-copy.md"
+    path.write_text(shown.stdout, encoding="utf-8")
+    result = cli("formats", "check", str(path), data_dir=data_dir)
+    assert result.returncode == 1
+    assert "already used by a built-in format" in result.stdout
+
+
+def test_formats_bad_arguments_are_one_line_and_status_2(tmp_path: Path, data_dir: Path) -> None:
+    for args in (
+        ("formats",),
+        ("formats", "check"),
+        ("formats", "show", "nope"),
+        ("formats", "check", "nope.md"),
+    ):
+        result = cli(*args, data_dir=data_dir)
+        assert result.returncode == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1 or "usage" in result.stderr
+        assert "Traceback" not in result.stderr
+    binary = tmp_path / "binary.md"
+    binary.write_bytes(b"\xff\xfe\x00")
+    result = cli("formats", "check", str(binary), data_dir=data_dir)
+    assert result.returncode == 1 and "not UTF-8" in result.stdout
+
+
+def test_the_default_agreement_covers_what_a_group_must_agree() -> None:
+    text = default_agreement().lower()
+    for words in ("confidential", "codes of practice", "record", "deleted", "pass", "anonymis"):
+        assert words in text, words
+    line = agreement_line(default_agreement())
+    assert "\n" not in line and line.count(";") >= 3
+
+
+def test_an_edited_agreement_is_kept_privately_and_can_be_reset(data_dir: Path) -> None:
+    save_agreement(data_dir, "# Ours\n\n## Phones away\n\n## What is said here stays here\n")
+    path = data_dir / "agreement.md"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_agreement(data_dir).startswith("# Ours")
+    assert agreement_line(load_agreement(data_dir)) == "Phones away; What is said here stays here"
+    reset_agreement(data_dir)
+    assert load_agreement(data_dir) == default_agreement()
+    assert agreement_line("Just one line of words\nand more") == "Just one line of words"

@@ -1,0 +1,261 @@
+"""``peercircle export``: one past session as Markdown, or every session into a folder.
+
+    peercircle export ID [--anonymise] [--pseudonym NAME=ALIAS ...] [--also-hide NAME ...]
+                         [--include-private] [--learning-record NAME] [-o FILE]
+    peercircle export --all -o DIR [same options, but not --learning-record]
+
+Files are written atomically and readable by their owner only; a folder made for
+``--all`` is too. ``--all`` never overwrites a different file: an export already there with
+the same text is left alone, anything else gets a new name beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sessions.anonymise import Anonymiser
+    from sessions.summary import SessionSummary
+
+EXIT_PARTLY = 1
+"""--all wrote what it could, but some session files could not be read."""
+
+
+def _pseudonym(text: str) -> tuple[str, str]:
+    name, sep, alias = text.partition("=")
+    if not sep or not name.strip() or not alias.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=ALIAS, got {text!r}")
+    return " ".join(name.split()), " ".join(alias.split())
+
+
+def add_export_command(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write past sessions as Markdown",
+        description="Write a past session (or all of them) as Markdown.",
+    )
+    export.add_argument("id", nargs="?", help="session id (or the start of one) from 'peercircle list'")
+    export.add_argument("--all", action="store_true", help="every session, one file each, into -o DIR")
+    export.add_argument(
+        "-o", "--output", type=Path, help="file (or, with --all, folder) to write; default: standard output"
+    )
+    export.add_argument(
+        "--anonymise",
+        "--anonymize",
+        action="store_true",
+        help="replace names with initials (or the pseudonyms given) everywhere",
+    )
+    export.add_argument(
+        "--pseudonym",
+        action="append",
+        type=_pseudonym,
+        default=[],
+        metavar="NAME=ALIAS",
+        help="the pseudonym for one person (repeatable; implies --anonymise)",
+    )
+    export.add_argument(
+        "--also-hide",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another name to replace, e.g. someone who uses services (repeatable; implies --anonymise)",
+    )
+    export.add_argument(
+        "--include-private", action="store_true", help="include the facilitator's private notes"
+    )
+    export.add_argument(
+        "--learning-record",
+        metavar="NAME",
+        help="a personal learning record for one participant instead of the whole record",
+    )
+
+
+@dataclass(frozen=True)
+class _Options:
+    anonymise: bool
+    pseudonyms: dict[str, str]
+    also_hide: tuple[str, ...]
+    include_private: bool
+    learning_record: str | None
+
+
+def run_export(args: argparse.Namespace, data_dir: Path) -> int:
+    """Raises ValueError with the one line to show for anything the user can fix."""
+    if args.all and args.id:
+        raise ValueError("give a session id or --all, not both")
+    if not args.all and not args.id:
+        raise ValueError("export needs a session id (see 'peercircle list') or --all")
+    if args.all and args.output is None:
+        raise ValueError("--all needs a folder to write into: -o DIR")
+    if args.all and args.learning_record:
+        raise ValueError("--learning-record is for one session: give its id instead of --all")
+    if args.learning_record is not None and args.include_private:
+        raise ValueError("a learning record never holds private notes; drop --include-private")
+    if args.learning_record is not None and not args.learning_record.strip():
+        raise ValueError("--learning-record needs a participant's name")
+    options = _Options(
+        anonymise=bool(args.anonymise or args.pseudonym or args.also_hide),
+        pseudonyms=dict(args.pseudonym),
+        also_hide=tuple(args.also_hide),
+        include_private=args.include_private,
+        learning_record=args.learning_record,
+    )
+    if args.all:
+        return _export_all(data_dir, args.output, options)
+    return _export_one(data_dir, args.id, args.output, options)
+
+
+def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None:
+    from sessions.anonymise import make_anonymiser
+    from sessions.export import find_person
+
+    if not options.anonymise:
+        return None
+    chosen = {}
+    for name, alias in options.pseudonyms.items():
+        # Someone outside the group keeps the name given: it is replaced by the alias all the same.
+        with contextlib.suppress(ValueError):
+            name = find_person(summary, name)
+        chosen[name] = alias
+    return make_anonymiser((*summary.people, *summary.joined), chosen, options.also_hide)
+
+
+def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
+    """(Markdown, file name) for one session."""
+    from sessions.export import export_filename, find_person, render_learning_record, render_markdown
+
+    anonymiser = _anonymiser(summary, options)
+    if options.learning_record is not None:
+        person = find_person(summary, options.learning_record)
+        text = render_learning_record(summary, person, anonymiser)
+        return text, export_filename(summary, options.anonymise, person, anonymiser)
+    text = render_markdown(summary, options.include_private, anonymiser)
+    return text, export_filename(summary, options.anonymise)
+
+
+def _export_one(data_dir: Path, session_id: str, output: Path | None, options: _Options) -> int:
+    from sessions.storage import atomic_write_text
+    from sessions.store import SessionStore, StoreError
+    from sessions.summary import summarise
+
+    store = SessionStore(data_dir, writer=False)
+    try:
+        session = store.load(store.resolve(session_id))
+    except StoreError as exc:
+        raise ValueError(str(exc)) from exc
+    text, name = _render(summarise(session), options)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    target = output.expanduser()
+    if target.is_dir():  # a folder: the export is named for it, and never replaces another file
+        target = _free_target(target, name, text)
+    try:
+        atomic_write_text(target.resolve(), text)
+    except OSError as exc:
+        raise ValueError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    print(f"Wrote {target}", file=sys.stderr)
+    return 0
+
+
+class _Progress:
+    """A bar on stderr when stderr is a terminal; nothing otherwise (the caller prints a
+    summary line either way)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.shown = sys.stderr.isatty()
+        self.last = 0.0
+
+    def update(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.shown or (done < self.total and now - self.last < 0.05):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(1, self.total)
+        sys.stderr.write(f"\rExporting [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
+    from sessions.paths import ensure_private_dir
+    from sessions.storage import atomic_write_text
+    from sessions.store import SessionStore, StoreError
+    from sessions.summary import summarise
+
+    store = SessionStore(data_dir, writer=False)
+    entries = sorted(store.list_sessions(), key=lambda e: (e.created, e.id))
+    if not entries:
+        print(f"No sessions to export in {data_dir}", file=sys.stderr)
+        return 0
+    folder = folder.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is a file; --all needs a folder")
+    try:
+        ensure_private_dir(folder)
+    except OSError as exc:
+        raise ValueError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    taken: set[str] = set()
+    written = kept = 0
+    unreadable: list[str] = []
+    progress = _Progress(len(entries))
+    try:
+        for done, entry in enumerate(entries, 1):
+            try:
+                text, name = _render(summarise(store.load(entry.id)), options)
+            except StoreError:
+                unreadable.append(entry.id)
+                progress.update(done)
+                continue
+            if name.casefold() in taken:  # two sessions of one format on one day
+                name = f"{name.removesuffix('.md')} ({entry.id}).md"
+            taken.add(name.casefold())
+            target = _free_target(folder, name, text)
+            if target.exists():
+                kept += 1
+            else:
+                try:
+                    atomic_write_text(target, text)
+                except OSError as exc:
+                    raise ValueError(f"cannot write {target}: {exc.strerror or exc}") from exc
+                written += 1
+            progress.update(done)
+    finally:
+        progress.close()
+    message = f"Exported {written} session{'s' if written != 1 else ''} to {folder}"
+    if kept:
+        message += f"; {kept} already there unchanged"
+    if unreadable:
+        listed = ", ".join(unreadable[:3]) + ("..." if len(unreadable) > 3 else "")
+        message += f"; {len(unreadable)} could not be read ({listed})"
+    print(message, file=sys.stderr)
+    return EXIT_PARTLY if unreadable else 0
+
+
+def _free_target(folder: Path, name: str, text: str) -> Path:
+    """Where to write ``text`` as ``name`` in ``folder`` without replacing a different
+    file: the name itself, a file there already holding exactly this text, or "name (2)"..."""
+    target = folder / name
+    number = 2
+    while target.exists() and not (target.is_file() and _same_text(target, text)):
+        target = folder / f"{name.removesuffix('.md')} ({number}).md"
+        number += 1
+    return target
+
+
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -1,0 +1,55 @@
+"""Records leaving the app as files: one place that writes them and says where they went."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.app import App
+
+from sessions.paths import ensure_private_dir
+from sessions.storage import atomic_write_text
+
+
+def save_record(app: App, filename: str, text: str, what: str = "Saved") -> Path | None:
+    """Write ``text`` to ``filename`` in the app's export folder; a toast gives the path
+    (or the reason it failed). Returns the path when the file was written."""
+    path: Path = app.export_dir / filename  # type: ignore[attr-defined]
+    try:
+        ensure_private_dir(path.parent)
+        path = _own_path(path, text)
+        atomic_write_text(path, text)
+    except OSError as exc:
+        app.notify(
+            f"Could not write {path}: {exc.strerror or exc}. Copy (c) still works.",
+            title="Not saved",
+            severity="error",
+            markup=False,
+        )
+        return None
+    app.notify(f"Saved to {path}", title=what, timeout=8, markup=False)
+    return path
+
+
+_SESSION_LINE = re.compile(r'^session: ".*"$', re.MULTILINE)
+
+
+def _own_path(path: Path, text: str) -> Path:
+    """``path``, unless it holds another session's record: then "name (2).md" and so on.
+
+    Saving the same session again replaces its own file; two sessions of one format on
+    one day never overwrite each other.
+    """
+    mine = _SESSION_LINE.search(text)
+    number = 2
+    candidate = path
+    while candidate.exists():
+        try:
+            theirs = _SESSION_LINE.search(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            theirs = None
+        if mine and theirs and mine.group(0) == theirs.group(0):
+            return candidate
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        number += 1
+    return candidate

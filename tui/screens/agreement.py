@@ -1,0 +1,140 @@
+"""Step 3 of setting up: the group agreement, read together before the clock starts.
+
+The facilitator can edit it; the edited words are kept for the next session too, and
+each session records the agreement it opened with.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static, TextArea
+
+from sessions.agreement import default_agreement, load_agreement, reset_agreement, save_agreement
+from sessions.formats import Format
+from sessions.session import Session
+from tui.screens.confirm import ConfirmScreen
+
+
+class AgreementScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter,s", "start", "Agree and start", priority=False),
+        Binding("e", "edit", "Edit"),
+        Binding("r", "reset", "Default words", show=False),
+        Binding("ctrl+s", "keep", "Keep these words", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(
+        self, fmt: Format, people: tuple[str, ...], presenters: tuple[str, ...], seed: int | None
+    ) -> None:
+        super().__init__()
+        self.fmt = fmt
+        self.people = people
+        self.presenters = presenters
+        self.seed = seed
+        self.text = ""
+        self.editing = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"New session · 3 of 3 · Group agreement · {self.fmt.name}", classes="step-title", markup=False
+        )
+        yield Static(
+            "Read it together. Enter agrees and starts the clock; e edits the words.", classes="hint"
+        )
+        with VerticalScroll(id="agreement-view"):
+            yield Markdown("", id="agreement")
+        yield TextArea("", id="agreement-editor", soft_wrap=True, show_line_numbers=False)
+        yield Static("", id="agreement-hint", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.text = load_agreement(self.app.data_dir)
+        self._show()
+
+    def _show(self) -> None:
+        self.query_one("#agreement", Markdown).update(self.text)
+        editor = self.query_one("#agreement-editor", TextArea)
+        editor.display = self.editing
+        self.query_one("#agreement-view").display = not self.editing
+        self.query_one("#agreement-hint", Static).update(
+            "Editing: ctrl+s keeps these words (for future sessions too) · escape cancels"
+            if self.editing
+            else ""
+        )
+        if self.editing:
+            editor.focus()
+        else:
+            self.query_one("#agreement-view").focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "edit", "reset"):
+            return not self.editing
+        if action == "keep":
+            return self.editing
+        return True
+
+    def action_edit(self) -> None:
+        self.editing = True
+        editor = self.query_one("#agreement-editor", TextArea)
+        editor.load_text(self.text)
+        self._show()
+
+    def action_keep(self) -> None:
+        text = self.query_one("#agreement-editor", TextArea).text
+        if not text.strip():
+            self.notify("The agreement is empty; write something or press escape.", severity="warning")
+            return
+        self.text = text
+        self.editing = False
+        if not self.app.read_only:
+            try:
+                save_agreement(self.app.data_dir, text)
+            except OSError as exc:
+                self.notify(
+                    f"Used for this session, but not kept for the next one: {exc.strerror or exc}",
+                    severity="warning",
+                )
+        self._show()
+
+    def action_reset(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.text = default_agreement()
+                if not self.app.read_only:
+                    reset_agreement(self.app.data_dir)
+                self._show()
+
+        self.app.push_screen(
+            ConfirmScreen("Go back to peercircle's default agreement?", yes="Default words", no="Keep mine"),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        if self.editing:
+            self.editing = False
+            self._show()
+            return
+        self.app.pop_screen()
+
+    def action_start(self) -> None:
+        from tui.screens.live import LiveScreen
+
+        session = Session.new(
+            self.fmt,
+            self.people,
+            self.presenters,
+            clock=self.app.clock,
+            seed=self.seed,
+            agreement=self.text,
+        )
+        self.app.begin_session(session)
+        session.start()
+        # The set-up screens are done with: the live screen replaces them above home.
+        self.app.pop_screen()
+        self.app.pop_screen()
+        self.app.switch_screen(LiveScreen(session))
