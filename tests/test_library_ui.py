@@ -205,3 +205,21 @@ async def test_a_phase_that_suggests_a_deck_opens_the_picker_on_it(
         await pilot.press("enter")
         await pilot.pause()
         assert "Catalytic" in str(live.query_one("#card-panel", Static).border_title)
+
+
+async def test_f3_gives_a_note_line_to_the_speaker_for_their_learning_record(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from sessions.export import render_learning_record
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, fmt="check-in-round", names="Ann,Bob,Cat", presenter_downs=None)
+        live = app.screen
+        await pilot.press("f3", *"busy week", "enter")
+        await pilot.press("ctrl+n", "f3", "f3", *"I learned to pause")
+        await pilot.pause()
+        notes = live.query_one("#notes", TextArea).text
+        assert notes == "Ann: busy week\nBob: I learned to pause"  # a second F3 adds nothing
+        record = render_learning_record(summarise(live.session), "Bob")
+        assert "I learned to pause" in record and "busy week" not in record and "Ann" not in record

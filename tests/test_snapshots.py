@@ -83,7 +83,8 @@ async def choose_format_broken_file(pilot) -> None:
 
 
 async def copy_and_edit(pilot) -> None:
-    await pilot.press("n", "e")
+    await _pick(pilot, "action-learning-set")
+    await pilot.press("e")
     await pilot.pause()
     pilot.app.screen.query_one("#minutes-2", Input).value = "10"
     pilot.app.screen.query_one("#keep-6", Checkbox).value = False
@@ -210,7 +211,7 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
 def make_app(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr("sessions.session.secrets.token_hex", lambda n: "c0de")
     # The flash at zero and toasts end on real-time timers; a picture must not depend on
-    # how fast the machine took it.
+    # how fast the machine took it, so the flash is off (0) here.
     monkeypatch.setattr("tui.screens.live.FLASH_SECONDS", 0)
     (data_dir / "formats").mkdir(parents=True)
     (data_dir / "formats" / "quiet.md").write_text(SILENT, encoding="utf-8")

@@ -48,6 +48,7 @@ GROUPS: dict[str, tuple[Control, ...]] = {
     ),
     "Notes": (
         Control("Shared notes, actions or private notes", "k", "F2", "next_note_kind"),
+        Control("Start the note line with the speaker's name (their learning)", "@", "F3", "attribute"),
         Control("Projector mode: hide facilitator-only things", "v", "F9", "toggle_projector"),
         Control("Back into the notes", "i or enter", ""),
         Control("Leave the notes (single keys work again)", "", "escape"),

@@ -63,10 +63,12 @@ class DeckScreen(ModalScreen[tuple[str, int] | str | None]):
                 with Vertical(id="deck-right"):
                     yield OptionList(id="cards")
                     yield Static("", id="card-preview")
-            hide = " · h hides the card on screen" if self.showing else ""
-            yield Static(
-                f"★ suggested for this phase · ←/→ decks or cards{hide} · Esc closes", id="deck-hint"
-            )
+            hints = ["★ suggested for this phase"] if self.suggested else []
+            hints.append("←/→ decks or cards")
+            if self.showing:
+                hints.append("h hides the card on screen")
+            hints.append("Esc closes")
+            yield Static(" · ".join(hints), id="deck-hint")
 
     def on_mount(self) -> None:
         decks = self.query_one("#decks", OptionList)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -64,7 +65,7 @@ class HomeScreen(Screen[None]):
         for e in entries[:HISTORY_ROWS]:
             table.add_row(
                 e.created[:16].replace("T", " "),
-                e.format_name,
+                Text(e.format_name),  # plain text: a '[' in a user's format name is not markup
                 str(e.group_size),
                 minutes_text(e.length_seconds),
                 "" if e.ended else "not ended",

@@ -134,6 +134,7 @@ class LiveScreen(Screen[None]):
         Binding("k", "next_note_kind", "Note kind", show=False),
         Binding("f2", "next_note_kind", "Note kind", show=False),
         Binding("c", "cards", "Card"),
+        Binding("f3,at", "attribute", "Speaker's line", show=False),
         Binding("f4", "cards", "Card", show=False),
         Binding("full_stop", "step_card(1)", "Next card", show=False),
         Binding("comma", "step_card(-1)", "Previous card", show=False),
@@ -303,8 +304,9 @@ class LiveScreen(Screen[None]):
         """Zero: one bell (unless muted) and a flash nobody can miss, bell or no bell."""
         if not self.app.bell_muted:
             self.app.bell()
-        self.add_class("-flash")
-        self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"))
+        if FLASH_SECONDS > 0:  # 0 turns the flash off (the pictures in the tests need that)
+            self.add_class("-flash")
+            self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"))
 
     def _show_notes(self, step_index: int, name: str) -> None:
         """The editor holds one note: this step's note of the chosen kind."""
@@ -486,6 +488,23 @@ class LiveScreen(Screen[None]):
         self.card = (deck, index)
         # Recorded, so the session's record can say which cards the group used in each phase.
         self.session.show_card(deck.id, deck.name, deck.cards[index].title)
+
+    def action_attribute(self) -> None:
+        """Start the current note line with the speaker's name ("Bea: ..."), so the line
+        counts as theirs in a personal learning record."""
+        view = self.session.view()
+        person = view.speaker or view.presenter
+        if person is None or person not in view.members:
+            self.notify("Nobody has the floor: give it with their number first.", timeout=3)
+            return
+        editor = self.query_one("#notes", TextArea)
+        row = editor.cursor_location[0]
+        line = editor.document.get_line(row)
+        prefix = f"{person}: "
+        if not line.startswith(prefix):
+            editor.insert(prefix, (row, 0))
+        editor.move_cursor((row, len(editor.document.get_line(row))))
+        editor.focus()
 
     def action_step_card(self, step: int) -> None:
         if self.card is None:
