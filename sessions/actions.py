@@ -101,10 +101,12 @@ class ActionItem:
 def name_forms(person: str, people: tuple[str, ...]) -> tuple[str, ...]:
     """Ways a person is written: their name, and each word of it nobody else shares."""
     forms = [person]
-    words = person.split()
+    words = list(dict.fromkeys(w for word in person.split() for w in (word, *word.split("-")) if w))
     if len(words) > 1:
-        others = {w.casefold() for p in people if p != person for w in (p, *p.split())}
-        forms += [w for w in words if len(w) > 1 and w.casefold() not in others]
+        others = {
+            w.casefold() for p in people if p != person for w in (p, *p.split(), *re.split(r"[\s-]+", p))
+        }
+        forms += [w for w in words if w != person and len(w) > 1 and w.casefold() not in others]
     return tuple(forms)
 
 

@@ -53,8 +53,10 @@ def _name_pattern(name: str) -> str:
 
 
 def _parts(name: str) -> list[str]:
-    """The words of a multi-word name that could identify someone on their own."""
-    words = name.split()
+    """The words of a multi-word name that could identify someone on their own
+    ("Mary-Jane Brown" gives Mary-Jane, Mary, Jane and Brown)."""
+    words = [w for word in name.split() for w in (word, *word.split("-")) if w]
+    words = list(dict.fromkeys(words))
     if len(words) < 2:
         return []
     return [w for w in words if len(w.strip(".")) > 1 and w.lower() not in TITLES]
@@ -180,7 +182,12 @@ def make_anonymiser(
 def anonymise_summary(summary: SessionSummary, anonymiser: Anonymiser) -> SessionSummary:
     """The same summary with every name replaced: people, presenters, airtime, turns,
     step names, notes, actions, private notes, cards and the agreement."""
-    a = anonymiser.apply
+    from sessions.export import clean_text  # export imports this module
+
+    def a(text: str) -> str:
+        # Control characters go first: an escape sequence against a name ("\x1b[1mAnn")
+        # would otherwise hide the name from the word match and leave it in the export.
+        return anonymiser.apply(clean_text(text))
 
     def who(name: str) -> str:
         return anonymiser.name(name)

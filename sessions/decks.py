@@ -147,13 +147,13 @@ def load_decks(user_dir: Path | None = None) -> DeckLibrary:
     entries = sorted((e for e in builtin.iterdir() if e.name.endswith(".md")), key=lambda e: e.name)
     for entry in entries:
         try:
-            decks.append(parse_deck(entry.read_text(encoding="utf-8"), entry.name, "built-in"))
+            decks.append(parse_deck(entry.read_text(encoding="utf-8-sig"), entry.name, "built-in"))
         except FormatError as exc:
             errors.append(exc)
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:
-                deck = parse_deck(path.read_text(encoding="utf-8"), str(path), "user")
+                deck = parse_deck(path.read_text(encoding="utf-8-sig"), str(path), "user")
             except FormatError as exc:
                 errors.append(exc)
                 continue

@@ -228,7 +228,9 @@ def render_markdown(
     roster = (*summary.people, *summary.joined)
     out: list[str] = []
     if front_matter:
-        tags = ["peercircle", summary.format_id or "session"]
+        # A user's format id can hold a name ("ann-smiths-circle"): left out when anonymised.
+        format_id = "" if anonymiser is not None else summary.format_id
+        tags = ["peercircle", format_id or "session"]
         for phase in summary.phases:
             tags += hashtags(phase.notes)
         out += _front_matter(
@@ -238,7 +240,7 @@ def render_markdown(
                 ("start", start),
                 ("end", end),
                 ("format", summary.format_name),
-                ("format_id", summary.format_id),
+                *([("format_id", format_id)] if format_id else []),
                 ("group_size", len(roster)),
                 ("group", list(roster)),
                 ("length_minutes", round(summary.elapsed / 60)),
@@ -407,7 +409,8 @@ def render_learning_record(
     hider = Anonymiser(hide)
 
     def own(text: str) -> str:
-        return hider.apply(text)
+        # Control characters first, so an escape sequence cannot hide a name from the match.
+        return hider.apply(clean_text(text))
 
     learned = [own(line) for line in _learning_lines(summary, person)]
     actions = [action for _, action in session_actions(summary) if person in action.owners and action.what]
@@ -420,7 +423,7 @@ def render_learning_record(
     title = f"Learning record: {me}, {date or 'not started'}"
     out: list[str] = []
     if front_matter:
-        tags = ["peercircle", "cpl", summary.format_id or "session"]
+        tags = ["peercircle", "cpl", (summary.format_id if anonymiser is None else "") or "session"]
         for line in learned:
             tags += hashtags(line)
         out += _front_matter(
@@ -488,14 +491,17 @@ def export_filename(
     anonymised: bool = False,
     person: str | None = None,
     anonymiser: Anonymiser | None = None,
+    include_private: bool = False,
 ) -> str:
     """A file name such as "2026-11-30 Action Learning Set.md": no folders, no control
     characters, nothing a common file system refuses, the same every time.
 
     For a learning record, ``person`` is named, as their pseudonym when ``anonymiser`` is
-    given; anonymised without an anonymiser, the name is left out.
+    given; anonymised without an anonymiser, the name is left out. A file that holds
+    private notes says so in its name, so it never replaces the one made for sharing.
     """
-    stem = f"{_date_iso(summary) or 'undated'} {summary.format_name}"
+    format_name = anonymiser.apply(clean_text(summary.format_name)) if anonymiser else summary.format_name
+    stem = f"{_date_iso(summary) or 'undated'} {format_name}"
     if person is not None:
         if anonymiser is not None:
             stem += f" - learning record ({anonymiser.name(person)})"
@@ -505,6 +511,8 @@ def export_filename(
             stem += f" - learning record ({person})"
     elif anonymised:
         stem += " (anonymised)"
+    if include_private and person is None:
+        stem += " (with private notes)"
     stem = unicodedata.normalize("NFC", clean_text(stem))
     stem = " ".join(_UNSAFE_IN_NAMES.sub("-", stem).split()).strip(" .")
     while len(stem.encode("utf-8")) > MAX_NAME_BYTES:

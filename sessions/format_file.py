@@ -23,6 +23,7 @@ Every problem is reported with its line number and a hint on how to fix it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -173,7 +174,7 @@ def _number(value: str, line: int, key: str, problems: list[FormatProblem]) -> f
             )
         )
         return None
-    if number <= 0 or number > 600:
+    if not math.isfinite(number) or number <= 0 or number > 600:
         problems.append(
             FormatProblem(line, f"{key.capitalize()} must be more than 0 and at most 600, not {value}")
         )
@@ -476,13 +477,15 @@ def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]
     for entry in sorted(builtin.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".md"):
             try:
-                formats.append(parse_format(entry.read_text(encoding="utf-8"), entry.name, "built-in", decks))
+                formats.append(
+                    parse_format(entry.read_text(encoding="utf-8-sig"), entry.name, "built-in", decks)
+                )
             except FormatError as exc:
                 errors.append(exc)
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:
-                fmt = parse_format(path.read_text(encoding="utf-8"), str(path), "user", decks)
+                fmt = parse_format(path.read_text(encoding="utf-8-sig"), str(path), "user", decks)
             except FormatError as exc:
                 errors.append(exc)
                 continue

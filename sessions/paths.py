@@ -42,3 +42,13 @@ def ensure_private_dir(path: Path) -> Path:
     if os.name == "posix" and (path.stat().st_mode & 0o777) != 0o700:
         os.chmod(path, 0o700)
     return path
+
+
+def ensure_export_dir(path: Path) -> Path:
+    """A folder for exports: created owner-only when peercircle makes it, but a folder the
+    user already has (a shared folder, their home) keeps the permissions they gave it."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+    return path

@@ -2,17 +2,21 @@ from __future__ import annotations
 
 import pytest
 
-from sessions.actions import action_lines, nudge, smart_gaps
+from sessions.actions import action_lines, nudge, parse_action, smart_gaps
 
 PEOPLE = ("Aisha", "Ben", "Ciara")
 
 
 def test_each_line_is_an_action_without_its_list_marker() -> None:
-    assert action_lines("- call the GP\n\n2. write it up\n[ ] ask Ben") == [
+    # A tick box stays: it says whether the action is done, and the export keeps that.
+    assert action_lines("- call the GP\n\n2. write it up\n[ ] ask Ben\n- [x] book room") == [
         "call the GP",
         "write it up",
-        "ask Ben",
+        "[ ] ask Ben",
+        "[x] book room",
     ]
+    assert parse_action("[x] book room — Ann — by Friday", "Ben", ("Ann", "Ben")).done
+    assert not parse_action("[ ] ask Ben", "Ann", ("Ann", "Ben")).done
 
 
 @pytest.mark.parametrize(

@@ -130,3 +130,12 @@ def test_an_edited_agreement_is_kept_privately_and_can_be_reset(data_dir: Path) 
     reset_agreement(data_dir)
     assert load_agreement(data_dir) == default_agreement()
     assert agreement_line("Just one line of words\nand more") == "Just one line of words"
+
+
+def test_formats_check_finds_a_bare_name_in_the_formats_folder(data_dir: Path) -> None:
+    folder = data_dir / "formats"
+    folder.mkdir(parents=True)
+    (folder / "mine.md").write_text(MINE.replace("- Minutes: 5", "- Minutes: soon"), encoding="utf-8")
+    result = cli("formats", "check", "mine.md", data_dir=data_dir)
+    assert result.returncode == 1
+    assert f"{folder / 'mine.md'}:11: 'Minutes: soon' is not a number" in result.stdout

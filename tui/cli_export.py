@@ -123,7 +123,13 @@ def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None
         with contextlib.suppress(ValueError):
             name = find_person(summary, name)
         chosen[name] = alias
-    return make_anonymiser((*summary.people, *summary.joined), chosen, options.also_hide)
+    roster = (*summary.people, *summary.joined)
+    for name, alias in chosen.items():
+        # A pseudonym that is someone else's real name would pin their words on them.
+        taken = [p for p in roster if p != name and alias.casefold() in (p.casefold(), *p.casefold().split())]
+        if taken:
+            raise ValueError(f"the pseudonym {alias!r} for {name} is the name of {taken[0]}; choose another")
+    return make_anonymiser(roster, chosen, options.also_hide)
 
 
 def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
@@ -136,7 +142,10 @@ def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
         text = render_learning_record(summary, person, anonymiser)
         return text, export_filename(summary, options.anonymise, person, anonymiser)
     text = render_markdown(summary, options.include_private, anonymiser)
-    return text, export_filename(summary, options.anonymise)
+    name = export_filename(
+        summary, options.anonymise, anonymiser=anonymiser, include_private=options.include_private
+    )
+    return text, name
 
 
 def _export_one(data_dir: Path, session_id: str, output: Path | None, options: _Options) -> int:
@@ -189,7 +198,7 @@ class _Progress:
 
 
 def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
-    from sessions.paths import ensure_private_dir
+    from sessions.paths import ensure_export_dir
     from sessions.storage import atomic_write_text
     from sessions.store import SessionStore, StoreError
     from sessions.summary import summarise
@@ -203,7 +212,7 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"{folder} is a file; --all needs a folder")
     try:
-        ensure_private_dir(folder)
+        ensure_export_dir(folder)
     except OSError as exc:
         raise ValueError(f"cannot create {folder}: {exc.strerror or exc}") from exc
     taken: set[str] = set()

@@ -19,7 +19,9 @@ def add_format_commands(commands: argparse._SubParsersAction) -> None:
     actions = formats.add_subparsers(dest="formats_command", metavar="ACTION", required=True)
     actions.add_parser("list", help="built-in and your own formats, with any that are broken")
     check = actions.add_parser("check", help="check a format file and explain every problem")
-    check.add_argument("file", type=Path, help="the Markdown file to check")
+    check.add_argument(
+        "file", type=Path, help="the Markdown file to check (or its name in your formats folder)"
+    )
     show = actions.add_parser("show", help="print a format's file, to copy and adapt")
     show.add_argument("id", help="format id from 'peercircle formats list'")
 
@@ -76,8 +78,10 @@ def _list(data_dir: Path) -> int:
 def _check(data_dir: Path, file: Path) -> int:
     from sessions.format_file import FormatError, Library, load_library, parse_format
 
+    if not file.exists() and not file.is_absolute() and (user_formats_dir(data_dir) / file).exists():
+        file = user_formats_dir(data_dir) / file  # a bare name: the file in your formats folder
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         print(f"peercircle: {file}: no such file", file=sys.stderr)
         return EXIT_USAGE

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from sessions.paths import ensure_private_dir
+from sessions.paths import ensure_export_dir
 from sessions.storage import atomic_write_text
 
 
@@ -16,7 +16,7 @@ def save_record(app: App, filename: str, text: str, what: str = "Saved") -> Path
     (or the reason it failed). Returns the path when the file was written."""
     path: Path = app.export_dir / filename  # type: ignore[attr-defined]
     try:
-        ensure_private_dir(path.parent)
+        ensure_export_dir(path.parent)
         path = _own_path(path, text)
         atomic_write_text(path, text)
     except OSError as exc:

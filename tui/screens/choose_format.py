@@ -67,8 +67,9 @@ def problem_preview(error: FormatError) -> Text:
     for problem in error.problems[:12]:
         text.append(f"line {problem.line}: {problem.message}\n")
     text.append(
-        f"\nFix the file in a text editor, then press r to read it again, or run "
-        f"'peercircle formats check {error.path}'.",
+        f"\nFix the file in a text editor, then press r to read it again. "
+        f"'peercircle formats check {Path(error.path).name}' explains it outside the app; "
+        f"'peercircle formats list' shows the folder.",
         style="dim",
     )
     return text
@@ -139,7 +140,7 @@ class ChooseFormatScreen(Screen[None]):
 
         error = self._error(str(event.option.id))
         if error is not None:
-            self.notify(f"{error}. Fix the file, then press r.", severity="warning", timeout=6)
+            self.notify(f"{error}. Fix the file, then press r.", severity="warning", timeout=6, markup=False)
             return
         fmt = self.app.library.get(str(event.option.id))
         if fmt:

@@ -55,7 +55,7 @@ class DeckScreen(ModalScreen[tuple[str, int] | str | None]):
             with Horizontal(id="deck-panes"):
                 yield OptionList(
                     *(
-                        Option(f"{d.name} ★" if d.id == self.suggested else d.name, id=d.id)
+                        Option(Text(f"{d.name} ★" if d.id == self.suggested else d.name), id=d.id)
                         for d in self.decks
                     ),
                     id="decks",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -158,14 +159,14 @@ class EditFormatScreen(Screen[str | None]):
                 f"Total: {total:g} min{each} for {self._people()} people{moved} · "
                 f"the original is {original:g} min"
             )
-        self.query_one("#edit-total", Static).update(text)
+        self.query_one("#edit-total", Static).update(Text(text))
         self.set_class(fmt is None, "-invalid")
 
     def action_save(self) -> None:
         fmt, problem = self.build()
         error = self.query_one("#edit-error", Static)
         if fmt is None:
-            error.update(f"⚠ {problem}")
+            error.update(Text(f"⚠ {problem}"))
             return
         if self.app.read_only:
             error.update("⚠ This window is read-only (another peercircle has the data folder).")
@@ -173,7 +174,7 @@ class EditFormatScreen(Screen[str | None]):
         folder = self.app.data_dir / "formats"
         library = self.app.library
         if any(other.name.casefold() == fmt.name.casefold() for other in library.formats):
-            error.update(f"⚠ There is already a format called '{fmt.name}'; choose another name.")
+            error.update(Text(f"⚠ There is already a format called '{fmt.name}'; choose another name."))
             return
         try:
             ensure_private_dir(folder)
@@ -182,11 +183,11 @@ class EditFormatScreen(Screen[str | None]):
             saved = parse_format(text, str(path), "user", self.app.deck_cards())
             atomic_write_text(path, text)
         except FormatError as exc:  # our own file must read back; say so rather than save junk
-            error.update(f"⚠ Could not write a valid file: {exc}")
+            error.update(Text(f"⚠ Could not write a valid file: {exc}"))
             return
         except OSError as exc:
-            error.update(f"⚠ Could not save in {folder}: {exc.strerror or exc}")
+            error.update(Text(f"⚠ Could not save in {folder}: {exc.strerror or exc}"))
             return
         self.app.reload_library()
-        self.notify(f"Saved '{saved.name}' in {path}", timeout=6)
+        self.notify(f"Saved '{saved.name}' in {path}", timeout=6, markup=False)
         self.dismiss(saved.id)

@@ -92,7 +92,8 @@ class HomeScreen(Screen[None]):
         if with_formats:
             for error in app.library.errors:
                 problems.append(f"Format file {error.path} skipped: {error.problems[0]}")
-        self.query_one("#problems", Static).update("\n".join(problems))
+        # Plain text: a file name or a problem quoting the file may hold '[' (not markup).
+        self.query_one("#problems", Static).update(Text("\n".join(problems)))
         self.query_one("#problems").display = bool(problems)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -104,7 +105,7 @@ class NamesScreen(ModalScreen[NameChoices | None]):
         pseudonyms, problems = parse_pseudonyms(self.query_one("#pseudonyms", Input).value, self.people)
         error = self.query_one("#names-error", Static)
         if problems:
-            error.update("⚠ " + "; ".join(problems) + ".")
+            error.update(Text("⚠ " + "; ".join(problems) + "."))
             error.display = True
             self.query_one("#pseudonyms", Input).focus()
             return

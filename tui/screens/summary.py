@@ -70,7 +70,11 @@ class SummaryScreen(Screen[None]):
     def filename(self) -> str:
         anonymiser = self.anonymiser() if self.anonymise else None
         return export_filename(
-            self.summary, anonymised=self.anonymise, person=self.person, anonymiser=anonymiser
+            self.summary,
+            anonymised=self.anonymise,
+            person=self.person,
+            anonymiser=anonymiser,
+            include_private=self.include_private,
         )
 
     def shown_name(self, person: str) -> str:
@@ -89,14 +93,15 @@ class SummaryScreen(Screen[None]):
         yield Static("", id="record-options")
         front, body = split_front_matter(self.markdown)
         with VerticalScroll(id="summary-scroll"):
-            yield Static(front, id="front-matter", markup=False)
             yield Markdown(body, id="summary")
+            # Shown last so the record itself comes first; the file starts with it.
+            yield Static(front, id="front-matter", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self._describe()
         front = self.query_one("#front-matter", Static)
-        front.border_title = "Front matter (read by Obsidian and Logseq)"
+        front.border_title = "Front matter: at the top of the file, for Obsidian and Logseq"
         front.display = bool(split_front_matter(self.markdown)[0])
         self.query_one("#summary-scroll").focus()
 
