@@ -73,6 +73,8 @@ _TOTAL = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:min(?:ute)?s?)?\s*(?:for|with)\s*(\d+)\s*(?:people|persons|members)?",
     re.IGNORECASE,
 )
+MAX_GROUP = 12
+"""The largest group the app runs (``sessions.session.check_group``)."""
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 MODES = ", ".join(m.value for m in SpeakerMode)
@@ -234,7 +236,7 @@ def parse_format(
             roles = tuple(r.strip() for r in re.split(r"[,;]", value) if r.strip())
         elif key == "total":
             match = _TOTAL.fullmatch(value)
-            if not match or not 1 <= int(match[2]) <= 30:
+            if not match or not 2 <= int(match[2]) <= MAX_GROUP:
                 problems.append(
                     FormatProblem(line, f"Total should look like '45 minutes for 6 people', not '{value}'")
                 )
@@ -248,7 +250,11 @@ def parse_format(
             timings = value.lower()
         elif key == "group size":
             match = re.fullmatch(r"(\d+)\s*(?:-|–|to)\s*(\d+)", value)
-            if not match or not (1 <= int(match[1]) <= int(match[2]) <= 30):
+            if match and int(match[2]) > MAX_GROUP:
+                problems.append(
+                    FormatProblem(line, f"peercircle runs groups of up to {MAX_GROUP}; e.g. '4-{MAX_GROUP}'")
+                )
+            elif not match or not (1 <= int(match[1]) <= int(match[2])):
                 problems.append(FormatProblem(line, f"Group size should look like '4-8', not '{value}'"))
             else:
                 group = (int(match[1]), int(match[2]))

@@ -309,3 +309,9 @@ def test_a_user_format_cannot_take_a_builtin_name(tmp_path: Path) -> None:
     library = load_library(tmp_path)
     assert library.get("copy") is None
     assert "already used by a built-in format" in str(library.errors[0])
+
+
+def test_a_group_size_beyond_what_the_app_runs_is_explained() -> None:
+    with pytest.raises(FormatError) as caught:
+        parse_format(GOOD.replace("- Group size: 3-6", "- Group size: 4-20"), "tiny.md")
+    assert any(p.line == 7 and "groups of up to 12" in p.message for p in caught.value.problems)

@@ -9,6 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sessions.formats import Format
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -44,7 +48,7 @@ def _deck_cards(data_dir: Path) -> dict[str, list[str]]:
     return {d.id: [c.title for c in d.cards] for d in load_decks(data_dir / "decks").decks}
 
 
-def _length(fmt) -> str:  # noqa: ANN001 - a Format; imported lazily
+def _length(fmt: Format) -> str:
     people = fmt.total_group or fmt.group_min
     minutes = fmt.planned_seconds(people, presenters=1) / 60
     each = " per presenter" if fmt.cycle_per_presenter else ""

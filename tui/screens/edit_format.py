@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Static
 
-from sessions.format_file import FormatError, parse_format, render_format, slug
+from sessions.format_file import MAX_GROUP, FormatError, parse_format, render_format, slug
 from sessions.formats import Format, Phase
 from sessions.paths import ensure_private_dir
 from sessions.storage import atomic_write_text
@@ -104,7 +104,7 @@ class EditFormatScreen(Screen[str | None]):
 
     def _people(self) -> int:
         value = self.query_one("#edit-people", Input).value.strip()
-        return int(value) if value.isdigit() and 2 <= int(value) <= 30 else self.people
+        return int(value) if value.isdigit() and 2 <= int(value) <= MAX_GROUP else self.people
 
     def build(self) -> tuple[Format | None, str]:
         """The edited format, or None and what is wrong with it."""
