@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -235,11 +236,15 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
                 kept += 1
             else:
                 try:
-                    atomic_write_text(target, text)
+                    # Each file is still all-or-nothing; the one sync comes at the end (below),
+                    # not per file: these are copies, the sessions themselves stay safe.
+                    atomic_write_text(target, text, durable=False)
                 except OSError as exc:
                     raise ValueError(f"cannot write {target}: {exc.strerror or exc}") from exc
                 written += 1
             progress.update(done)
+        if written:
+            os.sync()
     finally:
         progress.close()
     message = f"Exported {written} session{'s' if written != 1 else ''} to {folder}"
