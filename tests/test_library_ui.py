@@ -223,3 +223,19 @@ async def test_f3_gives_a_note_line_to_the_speaker_for_their_learning_record(
         assert notes == "Ann: busy week\nBob: I learned to pause"  # a second F3 adds nothing
         record = render_learning_record(summarise(live.session), "Bob")
         assert "I learned to pause" in record and "busy week" not in record and "Ann" not in record
+
+
+async def test_pasted_colour_codes_and_control_characters_never_reach_a_note(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from textual import events
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, fmt="check-in-round", names="Ann,Bob", presenter_downs=None)
+        notes = app.screen.query_one("#notes", TextArea)
+        # Posted to the app, as the terminal driver delivers a paste.
+        app.post_message(events.Paste("\x1b[31mred\x1b[0m text\x07\r\nمرحبا 👩‍⚕️\tend"))
+        await pilot.pause()
+        assert notes.text == "red text\nمرحبا 👩‍⚕️\tend"
+        assert app.screen.session.note_for(0).text == notes.text

@@ -118,7 +118,11 @@ async def live_with_a_card(pilot) -> None:
 
 
 async def group_with_a_mistake(pilot) -> None:
-    await pilot.press("n", "enter", *"Ann,Bob,ann", "enter")
+    await _pick(pilot, "action-learning-set")
+    await pilot.press("enter", *"Ann,Bob,ann", "enter")
+    await pilot.pause()
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False  # a blink would change the picture
 
 
 async def live_presenter_with_notes(pilot) -> None:

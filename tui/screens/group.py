@@ -133,7 +133,10 @@ class GroupScreen(Screen[None]):
         try:
             check_group(self.fmt, names, presenters)
         except GroupError as exc:
-            self.query_one("#group-error", Static).update(f"⚠ {exc}")
+            error = self.query_one("#group-error", Static)
+            error.update(f"⚠ {exc}")
+            # On a small screen the message sits below the fold: bring it into view.
+            self.call_after_refresh(error.scroll_visible, animate=False)
             return str(exc)
         return None
 

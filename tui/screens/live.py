@@ -29,6 +29,7 @@ from tui.keymap import LIVE_CONTROLS
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.deck import HIDE, DeckScreen, card_text
 from tui.widgets.big_clock import BigClock, big_name
+from tui.widgets.notes_area import NotesArea
 
 NOTE_KINDS = ("shared", "action", "private")
 NOTE_LABELS = {
@@ -189,7 +190,7 @@ class LiveScreen(Screen[None]):
                 yield Static("", id="notes-label")
                 yield Static("", id="notes-hint")
                 yield Static("", id="save-status")
-            yield TextArea(
+            yield NotesArea(
                 id="notes", soft_wrap=True, placeholder="Type notes here; they are saved as you type."
             )
         yield Footer(compact=True)
