@@ -38,6 +38,9 @@ from sessions.store import SessionStore  # noqa: E402
 from sessions.summary import summarise  # noqa: E402
 from tui.cli import main as cli_main  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from storage import make_history  # noqa: E402  (bench/storage.py: the same copies of one session)
+
 SESSIONS = 1000
 NOTES = 50
 SAMPLES = 50
@@ -72,18 +75,6 @@ def template(folder: Path) -> dict:
     session.end()
     saver.close()
     return json.loads(store.path_for(session.meta.id).read_text())
-
-
-def make_history(folder: Path, count: int, doc: dict) -> None:
-    sessions = folder / "sessions"
-    sessions.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
-    for i in range(count):
-        sid = f"20250101-0000-{i:04x}"
-        copy = json.loads(json.dumps(doc))
-        copy["meta"]["1"]["id"] = sid
-        (sessions / f"{sid}.json").write_text(json.dumps(copy))
-    SessionStore(folder, writer=True).rebuild_index()
 
 
 def baseline_all(folder: Path) -> float:
@@ -167,13 +158,17 @@ def main() -> None:
 
         base = min(baseline_all(folder) for _ in range(3))
         ours = [export_all(folder, Path(tmp) / "out") for _ in range(3)]
-        process = export_all_process(folder, Path(tmp) / "out")
+        processes = [export_all_process(folder, Path(tmp) / "out") for _ in range(3)]
         print(f"export --all of {SESSIONS} sessions into a folder")
         print(f"  in process (best of 3):   {min(ours):6.2f} s   (median {statistics.median(ours):.2f} s)")
-        print(f"  as a command (one run):   {process:6.2f} s   (start-up included)")
+        print(
+            f"  as a command (best of 3): {min(processes):6.2f} s   "
+            f"(median {statistics.median(processes):.2f} s; start-up included)"
+        )
         print(f"  baseline, json-load only: {base:6.2f} s")
-        verdict = "met" if min(ours) < 5 else "NOT met"
-        print(f"  goal: under 5 s — {verdict}\n")
+        # Judged on what a facilitator runs: the command, start-up and all.
+        verdict = "met" if min(processes) < 5 else "NOT met"
+        print(f"  goal: under 5 s as a command — {verdict}\n")
 
         times = one_export(folder)
         print(f"one export ({SAMPLES} samples)               median    max")
