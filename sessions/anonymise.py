@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sessions.summary import SessionSummary, TurnSummary
+from sessions.text import clean_text
 
 TITLES = frozenset(
     {
@@ -182,7 +183,6 @@ def make_anonymiser(
 def anonymise_summary(summary: SessionSummary, anonymiser: Anonymiser) -> SessionSummary:
     """The same summary with every name replaced: people, presenters, airtime, turns,
     step names, notes, actions, private notes, cards and the agreement."""
-    from sessions.export import clean_text  # export imports this module
 
     def a(text: str) -> str:
         # Control characters go first: an escape sequence against a name ("\x1b[1mAnn")

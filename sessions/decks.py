@@ -138,6 +138,10 @@ class DeckLibrary:
     def ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.decks)
 
+    def card_titles(self) -> dict[str, list[str]]:
+        """Deck id -> its card titles: what a format's Deck and Card lines are checked against."""
+        return {d.id: [c.title for c in d.cards] for d in self.decks}
+
 
 def load_decks(user_dir: Path | None = None) -> DeckLibrary:
     """Built-in decks plus a facilitator's own; a broken file is reported, never fatal."""

@@ -25,21 +25,11 @@ from sessions.actions import ActionItem, name_forms, parse_action
 from sessions.agreement import agreement_line
 from sessions.anonymise import Anonymiser, anonymise_summary
 from sessions.summary import PhaseSummary, SessionSummary, share_bar
+from sessions.text import clean_text
 from sessions.timefmt import clock_text, minutes_text, signed_clock_text, wall_date, wall_time
 
 # -- making note text inert -------------------------------------------------------------------
 
-_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks, clipboard
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|\x1b.?"  # any other escape
-    r"|[\x00-\x08\x0e-\x1f\x7f-\x9f]"  # C0 (but tab and newline) and C1 controls
-    r"|[\u202a-\u202e\u2066-\u2069]"  # direction overrides and isolates (they can disguise text)
-)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _ESCAPES = str.maketrans(
     {
         "\\": "\\\\",
@@ -60,14 +50,6 @@ _LINKISH = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(?<=/)(/)|(?<=\w)(\.)(?=[^\
 _BLOCK_MARK = re.compile(r"^([#=+\->])")
 _BLOCK_STARTS = frozenset("#=+->0123456789")
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
-
-
-def clean_text(text: str) -> str:
-    """Text with line endings made "\\n" and escape sequences and control characters gone."""
-    if not _NEEDS_CLEANING.search(text):
-        return text
-    text = _CONTROL.sub("", _NEWLINES.sub("\n", text))
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def _literal(line: str, escapes: dict[int, str] = _ESCAPES) -> str:
@@ -195,7 +177,7 @@ def _title(summary: SessionSummary) -> str:
 
 def session_actions(summary: SessionSummary) -> list[tuple[PhaseSummary, ActionItem]]:
     """Every action line of the session, read as what / who / by when, with its step."""
-    roster = (*summary.people, *summary.joined)
+    roster = summary.roster
     return [
         (phase, parse_action(line, phase.presenter, roster))
         for phase in summary.phases
@@ -225,7 +207,7 @@ def render_markdown(
         summary = anonymise_summary(summary, anonymiser)
     date = wall_date(summary.started_wall)
     start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
-    roster = (*summary.people, *summary.joined)
+    roster = summary.roster
     out: list[str] = []
     if front_matter:
         # A user's format id can hold a name ("ann-smiths-circle"): left out when anonymised.
@@ -359,7 +341,7 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 def find_person(summary: SessionSummary, person: str) -> str:
     """The participant ``person`` names: exactly, in any case, or by a word of their name
     nobody else shares. ValueError (with the group) when nobody matches."""
-    roster = (*summary.people, *summary.joined)
+    roster = summary.roster
     wanted = " ".join(person.split()).casefold()
     for candidates in (
         [p for p in roster if p.casefold() == wanted],
@@ -372,7 +354,7 @@ def find_person(summary: SessionSummary, person: str) -> str:
 
 def _learning_lines(summary: SessionSummary, person: str) -> list[str]:
     """Lines of the shared notes written as theirs ("Bea: ..."), without the name."""
-    roster = (*summary.people, *summary.joined)
+    roster = summary.roster
     forms = "|".join(re.escape(f) for f in sorted(name_forms(person, roster), key=len, reverse=True))
     mine = re.compile(rf"(?:{forms})\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
     lines = []
@@ -400,7 +382,7 @@ def render_learning_record(
     pseudonym and its extra names (people who use services) are hidden too.
     """
     person = find_person(summary, person)
-    roster = (*summary.people, *summary.joined)
+    roster = summary.roster
     me = anonymiser.name(person) if anonymiser is not None else person
     hide = dict(anonymiser.mapping) if anonymiser is not None else {}
     hide.update({other: "a colleague" for other in roster if other != person})

@@ -73,6 +73,7 @@ _TOTAL = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:min(?:ute)?s?)?\s*(?:for|with)\s*(\d+)\s*(?:people|persons|members)?",
     re.IGNORECASE,
 )
+MAX_MINUTES = 600
 MAX_GROUP = 12
 """The largest group the app runs (``sessions.session.check_group``)."""
 YES = {"yes", "y", "true"}
@@ -166,22 +167,32 @@ def _sections(text: str, problems: list[FormatProblem]) -> list[_Section]:
     return sections
 
 
-def _number(value: str, line: int, key: str, problems: list[FormatProblem]) -> float | None:
+def minutes_value(text: str) -> float | None:
+    """``text`` as minutes (a whole number where it is one), or None when it is not a
+    number, or not more than 0 and at most MAX_MINUTES."""
     try:
-        number = float(value)
+        number = float(text.strip())
     except ValueError:
-        problems.append(
-            FormatProblem(
-                line, f"'{key.capitalize()}: {value}' is not a number; write e.g. '{key.capitalize()}: 5'"
-            )
-        )
         return None
-    if not math.isfinite(number) or number <= 0 or number > 600:
-        problems.append(
-            FormatProblem(line, f"{key.capitalize()} must be more than 0 and at most 600, not {value}")
-        )
+    if not math.isfinite(number) or not 0 < number <= MAX_MINUTES:
         return None
     return int(number) if number.is_integer() else number
+
+
+def _number(value: str, line: int, key: str, problems: list[FormatProblem]) -> float | None:
+    number = minutes_value(value)
+    if number is not None:
+        return number
+    name = key.capitalize()
+    try:
+        float(value)
+    except ValueError:
+        problems.append(FormatProblem(line, f"'{name}: {value}' is not a number; write e.g. '{name}: 5'"))
+    else:
+        problems.append(
+            FormatProblem(line, f"{name} must be more than 0 and at most {MAX_MINUTES}, not {value}")
+        )
+    return None
 
 
 def _yes_no(value: str, line: int, key: str, problems: list[FormatProblem]) -> bool:
@@ -470,7 +481,7 @@ def builtin_deck_cards() -> dict[str, list[str]]:
     """Deck id -> card titles, for checking a format's Deck and Card lines."""
     from sessions.decks import load_decks  # decks reuse this module's helpers
 
-    return {d.id: [c.title for c in d.cards] for d in load_decks().decks}
+    return load_decks().card_titles()
 
 
 def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]] | None = None) -> Library:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ENV_HOME = "PEERCIRCLE_HOME"
@@ -52,3 +53,13 @@ def ensure_export_dir(path: Path) -> Path:
         if os.name == "posix":
             os.chmod(path, 0o700)
     return path
+
+
+def free_name(path: Path, reusable: Callable[[Path], bool]) -> Path:
+    """``path``, or "name (2).md", "name (3).md"...: the first that does not exist yet or
+    that ``reusable`` says may be written over (say, the same record saved before)."""
+    candidate, number = path, 2
+    while candidate.exists() and not reusable(candidate):
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        number += 1
+    return candidate

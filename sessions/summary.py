@@ -71,6 +71,11 @@ class SessionSummary:
     format_id: str = ""
 
     @property
+    def roster(self) -> tuple[str, ...]:
+        """Everyone who took part: the group as set up, then late arrivals."""
+        return (*self.people, *self.joined)
+
+    @property
     def elapsed(self) -> float:
         """From start to end (or to the last recorded moment): active plus paused time."""
         return self.active + self.paused

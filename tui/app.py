@@ -86,7 +86,7 @@ class PeerCircleApp(App[None]):
         return self._decks
 
     def deck_cards(self) -> dict[str, list[str]]:
-        return {d.id: [c.title for c in d.cards] for d in self.decks.decks}
+        return self.decks.card_titles()
 
     def reload_library(self) -> Library:
         """Read the formats again (after the facilitator saved one of their own)."""

@@ -124,7 +124,7 @@ def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None
         with contextlib.suppress(ValueError):
             name = find_person(summary, name)
         chosen[name] = alias
-    roster = (*summary.people, *summary.joined)
+    roster = summary.roster
     for name, alias in chosen.items():
         # A pseudonym that is someone else's real name would pin their words on them.
         taken = [p for p in roster if p != name and alias.casefold() in (p.casefold(), *p.casefold().split())]
@@ -260,12 +260,9 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
 def _free_target(folder: Path, name: str, text: str) -> Path:
     """Where to write ``text`` as ``name`` in ``folder`` without replacing a different
     file: the name itself, a file there already holding exactly this text, or "name (2)"..."""
-    target = folder / name
-    number = 2
-    while target.exists() and not (target.is_file() and _same_text(target, text)):
-        target = folder / f"{name.removesuffix('.md')} ({number}).md"
-        number += 1
-    return target
+    from sessions.paths import free_name
+
+    return free_name(folder / name, lambda target: target.is_file() and _same_text(target, text))
 
 
 def _same_text(path: Path, text: str) -> bool:

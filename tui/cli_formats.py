@@ -45,7 +45,7 @@ def run_formats(args: argparse.Namespace, data_dir: Path) -> int:
 def _deck_cards(data_dir: Path) -> dict[str, list[str]]:
     from sessions.decks import load_decks
 
-    return {d.id: [c.title for c in d.cards] for d in load_decks(data_dir / "decks").decks}
+    return load_decks(data_dir / "decks").card_titles()
 
 
 def _length(fmt: Format) -> str:

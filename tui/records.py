@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from sessions.paths import ensure_export_dir
+from sessions.paths import ensure_export_dir, free_name
 from sessions.storage import atomic_write_text
 
 
@@ -41,15 +41,12 @@ def _own_path(path: Path, text: str) -> Path:
     one day never overwrite each other.
     """
     mine = _SESSION_LINE.search(text)
-    number = 2
-    candidate = path
-    while candidate.exists():
+
+    def same_session(candidate: Path) -> bool:
         try:
             theirs = _SESSION_LINE.search(candidate.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
-            theirs = None
-        if mine and theirs and mine.group(0) == theirs.group(0):
-            return candidate
-        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-        number += 1
-    return candidate
+            return False
+        return bool(mine and theirs and mine.group(0) == theirs.group(0))
+
+    return free_name(path, same_session)

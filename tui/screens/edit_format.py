@@ -16,22 +16,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Static
 
-from sessions.format_file import MAX_GROUP, FormatError, parse_format, render_format, slug
+from sessions.format_file import (
+    MAX_GROUP,
+    MAX_MINUTES,
+    FormatError,
+    minutes_value,
+    parse_format,
+    render_format,
+    slug,
+)
 from sessions.formats import Format, Phase
 from sessions.paths import ensure_private_dir
 from sessions.storage import atomic_write_text
-
-MAX_MINUTES = 600
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    if not 0 < value <= MAX_MINUTES:
-        return None
-    return int(value) if value.is_integer() else value
 
 
 def free_path(folder: Path, name: str, taken_ids: set[str]) -> Path:
@@ -122,7 +118,7 @@ class EditFormatScreen(Screen[str | None]):
             if phase_name.casefold() in seen:
                 return None, f"Two phases are called '{phase_name}'; give each its own name."
             seen.add(phase_name.casefold())
-            minutes = _number(self.query_one(f"#minutes-{index}", Input).value)
+            minutes = minutes_value(self.query_one(f"#minutes-{index}", Input).value)
             if minutes is None:
                 return None, f"The minutes for '{phase_name}' must be a number from 1 to {MAX_MINUTES}."
             if phase.minutes_each is not None:

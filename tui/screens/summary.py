@@ -55,7 +55,7 @@ class SummaryScreen(Screen[None]):
 
     @property
     def people(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*self.summary.people, *self.summary.joined)))
+        return tuple(dict.fromkeys(self.summary.roster))
 
     def anonymiser(self) -> Anonymiser:
         return make_anonymiser(self.people, self.pseudonyms, self.extra)
