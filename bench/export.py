@@ -28,15 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sessions.anonymise import make_anonymiser  # noqa: E402
-from sessions.autosave import Autosaver  # noqa: E402
-from sessions.clock import FakeClock  # noqa: E402
-from sessions.export import render_markdown  # noqa: E402
-from sessions.format_file import load_library  # noqa: E402
-from sessions.session import Session  # noqa: E402
-from sessions.store import SessionStore  # noqa: E402
-from sessions.summary import summarise  # noqa: E402
-from tui.cli import main as cli_main  # noqa: E402
+from peercircle.sessions.engine.clock import FakeClock  # noqa: E402
+from peercircle.sessions.engine.session import Session  # noqa: E402
+from peercircle.sessions.library.format_file import load_library  # noqa: E402
+from peercircle.sessions.records.anonymise import make_anonymiser  # noqa: E402
+from peercircle.sessions.records.export import render_markdown  # noqa: E402
+from peercircle.sessions.records.summary import summarise  # noqa: E402
+from peercircle.sessions.storage.autosave import Autosaver  # noqa: E402
+from peercircle.sessions.storage.store import SessionStore  # noqa: E402
+from peercircle.tui.cli import main as cli_main  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from storage import make_history  # noqa: E402  (bench/storage.py: the same copies of one session)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sessions.clock import FakeClock  # noqa: E402
-from sessions.formats import Format, Phase, SpeakerMode  # noqa: E402
-from sessions.session import Session  # noqa: E402
+from peercircle.sessions.engine.clock import FakeClock  # noqa: E402
+from peercircle.sessions.engine.session import Session  # noqa: E402
+from peercircle.sessions.library.formats import Format, Phase, SpeakerMode  # noqa: E402
 
 PEOPLE = tuple(f"Person {i:02d}" for i in range(1, 13))
 FORMAT = Format(

@@ -43,7 +43,7 @@ import sys, time
 t0 = time.perf_counter()
 import asyncio
 from pathlib import Path
-from tui.app import PeerCircleApp
+from peercircle.tui.app import PeerCircleApp
 
 async def main():
     async with PeerCircleApp(data_dir=Path(sys.argv[1])).run_test(size=(100, 30)) as pilot:

@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from tinydb import Query, TinyDB  # noqa: E402
 
-from sessions.autosave import Autosaver  # noqa: E402
-from sessions.clock import FakeClock  # noqa: E402
-from sessions.format_file import load_library  # noqa: E402
-from sessions.session import Note, Session  # noqa: E402
-from sessions.store import SessionStore  # noqa: E402
+from peercircle.sessions.engine.clock import FakeClock  # noqa: E402
+from peercircle.sessions.engine.session import Note, Session  # noqa: E402
+from peercircle.sessions.library.format_file import load_library  # noqa: E402
+from peercircle.sessions.storage.autosave import Autosaver  # noqa: E402
+from peercircle.sessions.storage.store import SessionStore  # noqa: E402
 
 NOTES = 50
 SAMPLES = 200
@@ -106,7 +106,7 @@ START = """
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from tui.app import PeerCircleApp
+from peercircle.tui.app import PeerCircleApp
 import asyncio
 async def main():
     app = PeerCircleApp(data_dir=Path(sys.argv[1]))

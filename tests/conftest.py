@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sessions.clock import FakeClock
-from sessions.format_file import Library, load_library
-from sessions.formats import Format
-from sessions.session import Session
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.format_file import Library, load_library
+from peercircle.sessions.library.formats import Format
 
 
 @pytest.fixture(autouse=True)

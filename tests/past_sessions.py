@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sessions.clock import FakeClock
-from sessions.format_file import load_library
-from sessions.session import Session
-from sessions.store import IndexEntry, SessionStore
-from tui.app import PeerCircleApp
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.format_file import load_library
+from peercircle.sessions.storage.store import IndexEntry, SessionStore
+from peercircle.tui.app import PeerCircleApp
 
 
 def make_app(data_dir: Path, clock: FakeClock, tmp_path: Path) -> PeerCircleApp:

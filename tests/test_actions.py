@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sessions.actions import action_lines, nudge, parse_action, smart_gaps
+from peercircle.sessions.records.actions import action_lines, nudge, parse_action, smart_gaps
 
 PEOPLE = ("Aisha", "Ben", "Ciara")
 

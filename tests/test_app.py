@@ -8,12 +8,12 @@ import pytest
 from markdown_it import MarkdownIt
 from textual.widgets import DataTable, Digits, OptionList, Static, TextArea
 
-from sessions.clock import FakeClock
-from tui.app import PeerCircleApp
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.home import HomeScreen
-from tui.screens.live import LiveScreen
-from tui.screens.summary import SummaryScreen
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.tui.app import PeerCircleApp
+from peercircle.tui.screens.confirm import ConfirmScreen
+from peercircle.tui.screens.home import HomeScreen
+from peercircle.tui.screens.live import LiveScreen
+from peercircle.tui.screens.summary import SummaryScreen
 
 # Short names and notes: every simulated key costs ~60 ms of Pilot's idle-waiting here.
 NAMES = "Aisha,Ben,Ciara,Dev,Eilidh,Fraser"
@@ -61,10 +61,10 @@ def recording(
     data_dir: Path, clock: FakeClock, format_id: str, people: tuple[str, ...], presenter: str | None
 ):
     """A session started and being saved, as a previous run of the app left it."""
-    from sessions.autosave import Autosaver
-    from sessions.format_file import load_library
-    from sessions.session import Session
-    from sessions.store import SessionStore
+    from peercircle.sessions.engine.session import Session
+    from peercircle.sessions.library.format_file import load_library
+    from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.sessions.storage.store import SessionStore
 
     store = SessionStore(data_dir, writer=True)
     store.prepare()
@@ -304,7 +304,7 @@ async def test_numbers_give_the_floor(data_dir: Path, clock: FakeClock, tmp_path
 async def test_people_screen_late_arrival_leaving_and_floor(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from tui.screens.people import PeopleScreen
+    from peercircle.tui.screens.people import PeopleScreen
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -376,7 +376,7 @@ async def test_protected_time_can_be_held(data_dir: Path, clock: FakeClock, tmp_
 async def test_every_live_control_is_in_the_command_palette(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from tui.keymap import LIVE_CONTROLS
+    from peercircle.tui.keymap import LIVE_CONTROLS
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -472,7 +472,7 @@ async def test_crash_resume_brings_the_live_screen_back_paused(
 async def test_a_second_app_on_the_folder_is_read_only(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from sessions.lock import FolderLock
+    from peercircle.sessions.storage.lock import FolderLock
 
     data_dir.mkdir(parents=True)
     holder = FolderLock(data_dir)
@@ -568,8 +568,8 @@ async def test_returning_to_a_phase_keeps_typing_at_the_end_of_its_notes(
 async def test_help_lists_every_key_and_works_while_typing(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from tui.keymap import GROUPS
-    from tui.screens.help import HelpScreen
+    from peercircle.tui.keymap import GROUPS
+    from peercircle.tui.screens.help import HelpScreen
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -590,7 +590,7 @@ async def test_help_lists_every_key_and_works_while_typing(
 
 
 async def test_too_small_says_so_and_recovers(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
-    from tui.screens.too_small import TooSmallScreen
+    from peercircle.tui.screens.too_small import TooSmallScreen
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -631,7 +631,7 @@ async def test_quitting_with_notes_not_yet_on_disk_asks_first(
 ) -> None:
     import errno
 
-    import sessions.autosave as autosave
+    import peercircle.sessions.storage.autosave as autosave
 
     monkeypatch.setattr(autosave, "RETRY_DELAY", 0.05)
     app = make_app(data_dir, clock, tmp_path)
@@ -657,7 +657,7 @@ async def test_quitting_with_notes_not_yet_on_disk_asks_first(
         full["on"] = False  # space is freed
         await pilot.press("ctrl+q")
         await pilot.pause()
-    from sessions.store import SessionStore
+    from peercircle.sessions.storage.store import SessionStore
 
     reader = SessionStore(data_dir, writer=False)
     (entry,) = reader.list_sessions()
@@ -730,7 +730,7 @@ async def test_the_remaining_keys(data_dir: Path, clock: FakeClock, tmp_path: Pa
 async def test_a_room_sized_window_draws_clock_and_name_large(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from tui.widgets.big_clock import BigClock, big_name
+    from peercircle.tui.widgets.big_clock import BigClock, big_name
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(200, 60)) as pilot:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from sessions import __version__
-from sessions.autosave import Autosaver
-from sessions.clock import FakeClock
-from sessions.formats import Format
-from sessions.session import Session
-from sessions.store import SessionStore
+from peercircle import __version__
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.storage.autosave import Autosaver
+from peercircle.sessions.storage.store import SessionStore
 from tests.conftest import GROUP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ def test_purge_keeps_recent_sessions(saved: Session, data_dir: Path) -> None:
 
 
 def test_purge_refuses_while_the_app_holds_the_folder(saved: Session, data_dir: Path) -> None:
-    from sessions.lock import FolderLock
+    from peercircle.sessions.storage.lock import FolderLock
 
     lock = FolderLock(data_dir)
     assert lock.acquire() is None

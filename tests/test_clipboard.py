@@ -11,11 +11,11 @@ from pathlib import Path
 import pyperclip
 import pytest
 
-from sessions.clock import FakeClock
-from sessions.store import SessionStore
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.storage.store import SessionStore
+from peercircle.tui import clipboard
+from peercircle.tui.clipboard import copied_message, copy_text, system_clipboard_copy
 from tests.past_sessions import make_app, past_session
-from tui import clipboard
-from tui.clipboard import copied_message, copy_text, system_clipboard_copy
 
 TEXT = "Notes: café, עברית, 🙂 and a | pipe\nsecond line"
 OSC_ONLY = "Sent to the terminal's clipboard (OSC 52); if it did not arrive, use Save (x)."

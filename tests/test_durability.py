@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from sessions.autosave import Autosaver
-from sessions.clock import FakeClock
-from sessions.events import EventKind
-from sessions.format_file import load_library
-from sessions.formats import Format
-from sessions.lock import FolderLock
-from sessions.session import Session
-from sessions.settings import Settings, parse_age
-from sessions.store import DamagedSession, SessionStore
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.events import EventKind
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.format_file import load_library
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.storage.autosave import Autosaver
+from peercircle.sessions.storage.lock import FolderLock
+from peercircle.sessions.storage.settings import Settings, parse_age
+from peercircle.sessions.storage.store import DamagedSession, SessionStore
 from tests.conftest import GROUP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def recorded(store: SessionStore, fmt: Format, clock: FakeClock, end: bool = Tru
 HOLDER = """
 import sys, time
 from pathlib import Path
-from sessions.lock import FolderLock
+from peercircle.sessions.storage.lock import FolderLock
 lock = FolderLock(Path(sys.argv[1]))
 assert lock.acquire() is None
 print("held", flush=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from sessions.clock import FakeClock
-from sessions.export import render_markdown
-from sessions.formats import Format
-from sessions.session import Session
-from sessions.summary import summarise
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.records.export import render_markdown
+from peercircle.sessions.records.summary import summarise
 
 PARSER = MarkdownIt("gfm-like")  # the parser Textual's Markdown widget uses
 

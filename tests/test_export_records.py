@@ -18,20 +18,20 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from sessions.actions import parse_action
-from sessions.anonymise import make_anonymiser
-from sessions.clock import FakeClock
-from sessions.export import (
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.format_file import Library
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.records.actions import parse_action
+from peercircle.sessions.records.anonymise import make_anonymiser
+from peercircle.sessions.records.export import (
     clean_text,
     export_filename,
     hashtags,
     render_learning_record,
     render_markdown,
 )
-from sessions.format_file import Library
-from sessions.formats import Format
-from sessions.session import Session
-from sessions.summary import SessionSummary, summarise
+from peercircle.sessions.records.summary import SessionSummary, summarise
 from tests.conftest import GROUP
 
 PARSER = MarkdownIt("gfm-like")
@@ -450,7 +450,7 @@ def test_anonymised_export_has_no_names_anywhere(library: Library, clock: FakeCl
 
 
 def summarise_for_headings(summary: SessionSummary, anon) -> SessionSummary:  # noqa: ANN001
-    from sessions.anonymise import anonymise_summary
+    from peercircle.sessions.records.anonymise import anonymise_summary
 
     return anonymise_summary(summary, anon)
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sessions.decks import load_decks
-from sessions.format_file import FormatError, load_library, parse_format, render_format
-from sessions.formats import Format, SpeakerMode
+from peercircle.sessions.library.decks import load_decks
+from peercircle.sessions.library.format_file import FormatError, load_library, parse_format, render_format
+from peercircle.sessions.library.formats import Format, SpeakerMode
 
 GOOD = """# Tiny format
 

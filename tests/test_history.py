@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-import sessions.history as history
-from sessions.clock import FakeClock
-from sessions.history import parse_query, search, search_query
-from sessions.session import Note
-from sessions.store import SessionStore
+import peercircle.sessions.records.history as history
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Note
+from peercircle.sessions.records.history import parse_query, search, search_query
+from peercircle.sessions.storage.store import SessionStore
+from peercircle.tui.screens.confirm import ConfirmScreen
+from peercircle.tui.screens.history import HistoryScreen
+from peercircle.tui.screens.home import HomeScreen
+from peercircle.tui.screens.summary import SummaryScreen
 from tests.past_sessions import make_app, past_session
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.history import HistoryScreen
-from tui.screens.home import HomeScreen
-from tui.screens.summary import SummaryScreen
 
 
 @pytest.fixture
@@ -212,7 +212,7 @@ async def settle(pilot) -> None:
 
 
 def history_delay() -> float:
-    from tui.screens.history import SEARCH_DELAY
+    from peercircle.tui.screens.history import SEARCH_DELAY
 
     return SEARCH_DELAY + 0.05
 
@@ -293,7 +293,7 @@ async def test_enter_right_after_typing_opens_what_was_typed(
 ) -> None:
     """Enter before the list has caught up with the typing opens the first match of what
     was typed, not the first row of the list still on screen."""
-    import tui.screens.history as screen
+    import peercircle.tui.screens.history as screen
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -311,8 +311,8 @@ async def test_enter_right_after_typing_opens_what_was_typed(
 async def test_save_again_and_copy_from_the_history(
     store: SessionStore, three: dict[str, str], data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from sessions.export import export_filename, render_markdown
-    from sessions.summary import summarise
+    from peercircle.sessions.records.export import export_filename, render_markdown
+    from peercircle.sessions.records.summary import summarise
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -352,7 +352,7 @@ async def test_history_says_what_to_do_when_there_is_nothing(
 async def test_history_from_the_command_palette_and_in_help(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from tui.keymap import help_markdown
+    from peercircle.tui.keymap import help_markdown
 
     assert "| History: every past session, searchable | `h` |" in help_markdown()
     app = make_app(data_dir, clock, tmp_path)
@@ -409,7 +409,7 @@ async def test_a_long_result_lists_the_newest_and_says_how_to_narrow_it(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import tui.screens.history as screen
+    import peercircle.tui.screens.history as screen
 
     monkeypatch.setattr(screen, "MAX_ROWS", 2)
     app = make_app(data_dir, clock, tmp_path)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sessions.agreement import (
+from peercircle.sessions.library.agreement import (
     agreement_line,
     default_agreement,
     load_agreement,

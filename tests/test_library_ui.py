@@ -6,16 +6,16 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
-from sessions.clock import FakeClock
-from sessions.events import EventKind
-from sessions.summary import summarise
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.events import EventKind
+from peercircle.sessions.records.summary import summarise
+from peercircle.tui.screens.agreement import AgreementScreen
+from peercircle.tui.screens.choose_format import ChooseFormatScreen
+from peercircle.tui.screens.deck import DeckScreen
+from peercircle.tui.screens.edit_format import EditFormatScreen
+from peercircle.tui.screens.live import LiveScreen
 from tests.test_app import make_app, pick_format, start_session
 from tests.test_library_cli import MINE
-from tui.screens.agreement import AgreementScreen
-from tui.screens.choose_format import ChooseFormatScreen
-from tui.screens.deck import DeckScreen
-from tui.screens.edit_format import EditFormatScreen
-from tui.screens.live import LiveScreen
 
 
 def preview_text(app) -> str:
@@ -210,7 +210,7 @@ async def test_a_phase_that_suggests_a_deck_opens_the_picker_on_it(
 async def test_f3_gives_a_note_line_to_the_speaker_for_their_learning_record(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from sessions.export import render_learning_record
+    from peercircle.sessions.records.export import render_learning_record
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

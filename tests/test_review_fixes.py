@@ -7,12 +7,12 @@ from datetime import UTC
 import pytest
 from markdown_it import MarkdownIt
 
-from sessions.clock import FakeClock
-from sessions.export import render_markdown
-from sessions.format_file import Library
-from sessions.session import Session
-from sessions.summary import summarise
-from sessions.timeline import Timeline
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.timeline import Timeline
+from peercircle.sessions.library.format_file import Library
+from peercircle.sessions.records.export import render_markdown
+from peercircle.sessions.records.summary import summarise
 
 
 def replays_to_live_state(session: Session) -> bool:
@@ -129,8 +129,8 @@ def test_notes_come_out_of_the_export_as_typed(als_session: Session, note: str) 
 def test_bad_event_data_counts_as_a_damaged_file(data_dir, als, clock) -> None:
     import json
 
-    from sessions.autosave import Autosaver
-    from sessions.store import DamagedSession, SessionStore
+    from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.sessions.storage.store import DamagedSession, SessionStore
 
     store = SessionStore(data_dir, writer=True)
     store.prepare()
@@ -159,9 +159,9 @@ def test_end_of_input_at_the_purge_question_means_no(data_dir, als, monkeypatch,
     import sys
     from datetime import datetime
 
-    from sessions.autosave import Autosaver
-    from sessions.store import SessionStore
-    from tui.cli import main
+    from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.sessions.storage.store import SessionStore
+    from peercircle.tui.cli import main
 
     store = SessionStore(data_dir, writer=True)
     store.prepare()

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from sessions.anonymise import make_anonymiser
-from sessions.clock import FakeClock
-from sessions.export import export_filename, render_learning_record, render_markdown
-from sessions.format_file import FormatError, load_library, parse_format, render_format
-from sessions.session import Session
-from sessions.store import SessionStore
-from sessions.summary import summarise
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.format_file import FormatError, load_library, parse_format, render_format
+from peercircle.sessions.records.anonymise import make_anonymiser
+from peercircle.sessions.records.export import export_filename, render_learning_record, render_markdown
+from peercircle.sessions.records.summary import summarise
+from peercircle.sessions.storage.store import SessionStore
 from tests.past_sessions import make_app, past_session
 from tests.test_library_cli import MINE
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from sessions.clock import FakeClock
-from sessions.format_file import Library
-from sessions.formats import Format
-from sessions.session import Session
-from sessions.summary import summarise
-from sessions.timeline import plan_steps
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.timeline import plan_steps
+from peercircle.sessions.library.format_file import Library
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.records.summary import summarise
 
 
 def questions(session: Session) -> Session:

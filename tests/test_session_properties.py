@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sessions.clock import FakeClock
-from sessions.format_file import load_library
-from sessions.session import Session
-from sessions.summary import summarise
-from sessions.timeline import Timeline
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.timeline import Timeline
+from peercircle.sessions.library.format_file import load_library
+from peercircle.sessions.records.summary import summarise
 
 LIBRARY = load_library()
 GROUPS = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sessions.clock import FakeClock
-from sessions.format_file import Library
-from sessions.formats import Format
-from sessions.session import GroupError, Session, clean_names
-from sessions.summary import summarise
-from sessions.timefmt import countdown_text
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import GroupError, Session, clean_names
+from peercircle.sessions.engine.timefmt import countdown_text
+from peercircle.sessions.library.format_file import Library
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.records.summary import summarise
 
 
 def test_phases_run_in_the_format_order(als_session: Session, als: Format) -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, OptionList, TextArea
 
-from sessions.clock import FakeClock
-from tui.app import PeerCircleApp
-from tui.screens.agreement import AgreementScreen
-from tui.screens.group import GroupScreen
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.tui.app import PeerCircleApp
+from peercircle.tui.screens.agreement import AgreementScreen
+from peercircle.tui.screens.group import GroupScreen
 
 SIZES = [(80, 24), (160, 45)]
 THEMES = ["textual-dark", "peercircle-projector"]
@@ -221,10 +221,10 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
 
 @pytest.fixture
 def make_app(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("sessions.session.secrets.token_hex", lambda n: "c0de")
+    monkeypatch.setattr("peercircle.sessions.engine.session.secrets.token_hex", lambda n: "c0de")
     # The flash at zero and toasts end on real-time timers; a picture must not depend on
     # how fast the machine took it, so the flash is off (0) here.
-    monkeypatch.setattr("tui.screens.live.FLASH_SECONDS", 0)
+    monkeypatch.setattr("peercircle.tui.screens.live.FLASH_SECONDS", 0)
     (data_dir / "formats").mkdir(parents=True)
     (data_dir / "formats" / "quiet.md").write_text(SILENT, encoding="utf-8")
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from sessions.autosave import Autosaver
-from sessions.clock import FakeClock
-from sessions.formats import Format
-from sessions.session import Session
-from sessions.storage import atomic_write_text, remove_orphan_temps
-from sessions.store import DamagedSession, SessionStore, UnknownSession
-from sessions.summary import summarise
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.files import atomic_write_text, remove_orphan_temps
+from peercircle.sessions.library.formats import Format
+from peercircle.sessions.records.summary import summarise
+from peercircle.sessions.storage.autosave import Autosaver
+from peercircle.sessions.storage.store import DamagedSession, SessionStore, UnknownSession
 from tests.conftest import GROUP
 
 
@@ -96,7 +96,7 @@ def test_notes_reach_the_disk_within_a_second_of_typing(
 def test_a_full_disk_keeps_notes_in_memory_and_retries(
     store: SessionStore, als: Format, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sessions.autosave as autosave
+    import peercircle.sessions.storage.autosave as autosave
 
     monkeypatch.setattr(autosave, "RETRY_DELAY", 0.05)
     real_write = store.write_notes

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Markdown, Static
 
-from sessions.clock import FakeClock
-from sessions.export import export_filename
-from sessions.session import Session
-from sessions.store import SessionStore
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.records.export import export_filename
+from peercircle.sessions.storage.store import SessionStore
+from peercircle.tui.screens.record_options import NamesScreen, PersonScreen, parse_names, parse_pseudonyms
+from peercircle.tui.screens.summary import SummaryScreen
 from tests.past_sessions import make_app, past_session
-from tui.screens.record_options import NamesScreen, PersonScreen, parse_names, parse_pseudonyms
-from tui.screens.summary import SummaryScreen
 
 PEOPLE = ("Aisha", "Ben", "Ciara")
 SHARED = (

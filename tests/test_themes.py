@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sessions.clock import FakeClock
-from sessions.settings import Settings
-from tui.app import PeerCircleApp
-from tui.themes import THEMES, contrast
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.storage.settings import Settings
+from peercircle.tui.app import PeerCircleApp
+from peercircle.tui.themes import THEMES, contrast
 
 
 @pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)

@@ -1,5 +1,5 @@
-"""``python -m tui`` is the same as the ``peercircle`` command."""
+"""``python -m peercircle.tui`` is the same as the ``peercircle`` command."""
 
-from tui.cli import main
+from peercircle.tui.cli import main
 
 raise SystemExit(main())

@@ -15,20 +15,21 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 if TYPE_CHECKING:
-    from sessions.autosave import Autosaver
-    from sessions.decks import DeckLibrary
-    from sessions.format_file import Library
+    from peercircle.sessions.library.decks import DeckLibrary
+    from peercircle.sessions.library.format_file import Library
+    from peercircle.sessions.storage.autosave import Autosaver
 
-from sessions.clock import Clock, SystemClock
-from sessions.lock import FolderLock
-from sessions.paths import default_data_dir, default_export_dir, ensure_private_dir
-from sessions.session import Session
-from sessions.settings import Settings
-from sessions.store import SessionStore, StoreError
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.home import HomeScreen
-from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from tui.themes import THEMES
+from peercircle.sessions.engine.clock import Clock, SystemClock
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.files import ensure_private_dir
+from peercircle.sessions.storage.layout import default_data_dir, default_export_dir
+from peercircle.sessions.storage.lock import FolderLock
+from peercircle.sessions.storage.settings import Settings
+from peercircle.sessions.storage.store import SessionStore, StoreError
+from peercircle.tui.screens.confirm import ConfirmScreen
+from peercircle.tui.screens.home import HomeScreen
+from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from peercircle.tui.themes import THEMES
 
 
 class PeerCircleApp(App[None]):
@@ -71,7 +72,7 @@ class PeerCircleApp(App[None]):
         """Built-in and user formats, read the first time they are needed (not before the
         first screen: parsing them is start-up time nobody needs to wait for)."""
         if self._library is None:
-            from sessions.format_file import load_library
+            from peercircle.sessions.library.format_file import load_library
 
             self._library = load_library(self.data_dir / "formats", self.deck_cards())
         return self._library
@@ -80,7 +81,7 @@ class PeerCircleApp(App[None]):
     def decks(self) -> DeckLibrary:
         """Built-in prompt decks plus the facilitator's own (``<data>/decks``), read once."""
         if self._decks is None:
-            from sessions.decks import load_decks
+            from peercircle.sessions.library.decks import load_decks
 
             self._decks = load_decks(self.data_dir / "decks")
         return self._decks
@@ -172,7 +173,7 @@ class PeerCircleApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from peercircle.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -214,7 +215,7 @@ class PeerCircleApp(App[None]):
         )
 
     def resume_session(self, session_id: str) -> bool:
-        from tui.screens.live import LiveScreen
+        from peercircle.tui.screens.live import LiveScreen
 
         try:
             session = self.store.load(session_id, clock=self.clock)
@@ -232,7 +233,7 @@ class PeerCircleApp(App[None]):
 
     def open_past_session(self, session_id: str) -> bool:
         """Show a past session's summary; one that was never ended offers to resume first."""
-        from tui.screens.summary import SummaryScreen
+        from peercircle.tui.screens.summary import SummaryScreen
 
         try:
             session = self.store.load(session_id, clock=self.clock)
@@ -261,7 +262,7 @@ class PeerCircleApp(App[None]):
 
     def action_history(self) -> None:
         """Every past session, searchable (from home with h, or the command palette)."""
-        from tui.screens.history import HistoryScreen
+        from peercircle.tui.screens.history import HistoryScreen
 
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
@@ -270,7 +271,7 @@ class PeerCircleApp(App[None]):
 
     def begin_session(self, session: Session) -> None:
         """Start recording ``session`` to disk; called once the group is set."""
-        from sessions.autosave import Autosaver
+        from peercircle.sessions.storage.autosave import Autosaver
 
         self.finish_recording()
         self.autosaver = Autosaver(self.store, session).start()

@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sessions import __version__
-from sessions.paths import default_data_dir
-from tui.cli_export import add_export_command, run_export
-from tui.cli_formats import add_format_commands, run_formats
+from peercircle import __version__
+from peercircle.sessions.storage.layout import default_data_dir
+from peercircle.tui.cli_export import add_export_command, run_export
+from peercircle.tui.cli_formats import add_format_commands, run_formats
 
 if TYPE_CHECKING:
-    from sessions.store import SessionStore
+    from peercircle.sessions.storage.store import SessionStore
 
 EXIT_USAGE = 2
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{exc.filename or data_dir}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         return _fail(f"unexpected problem ({exc.__class__.__name__}: {exc}); please report it")
-    from tui.app import PeerCircleApp  # textual is imported only when the app opens
+    from peercircle.tui.app import PeerCircleApp  # textual is imported only when the app opens
 
     PeerCircleApp(data_dir=data_dir).run()
     return 0
@@ -88,8 +88,8 @@ def _fail(message: str) -> int:
 
 
 def _list(data_dir: Path) -> int:
-    from sessions.store import SessionStore
-    from sessions.timefmt import minutes_text
+    from peercircle.sessions.engine.timefmt import minutes_text
+    from peercircle.sessions.storage.store import SessionStore
 
     entries = SessionStore(data_dir, writer=False).list_sessions()
     if not entries:
@@ -112,9 +112,9 @@ class _Refused(Exception):
 @contextmanager
 def _folder_writer(data_dir: Path) -> Iterator[SessionStore]:
     """The store, with the folder's lock held for the duration (one writer at a time)."""
-    from sessions.lock import FolderLock
-    from sessions.paths import ensure_private_dir
-    from sessions.store import SessionStore
+    from peercircle.sessions.files import ensure_private_dir
+    from peercircle.sessions.storage.lock import FolderLock
+    from peercircle.sessions.storage.store import SessionStore
 
     ensure_private_dir(data_dir)
     lock = FolderLock(data_dir)
@@ -129,8 +129,8 @@ def _folder_writer(data_dir: Path) -> Iterator[SessionStore]:
 
 
 def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
-    from sessions.clock import SystemClock
-    from sessions.settings import parse_age
+    from peercircle.sessions.engine.clock import SystemClock
+    from peercircle.sessions.storage.settings import parse_age
 
     days = parse_age(older_than)
     with _folder_writer(data_dir) as store:
@@ -155,7 +155,7 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
 
 
 def _retention(data_dir: Path, age: str | None) -> int:
-    from sessions.settings import Settings, parse_age
+    from peercircle.sessions.storage.settings import Settings, parse_age
 
     settings = Settings.load(data_dir)
     if age is not None:

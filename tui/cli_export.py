@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sessions.anonymise import Anonymiser
-    from sessions.summary import SessionSummary
+    from peercircle.sessions.records.anonymise import Anonymiser
+    from peercircle.sessions.records.summary import SessionSummary
 
 EXIT_PARTLY = 1
 """--all wrote what it could, but some session files could not be read."""
@@ -113,8 +113,8 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None:
-    from sessions.anonymise import make_anonymiser
-    from sessions.export import find_person
+    from peercircle.sessions.records.anonymise import make_anonymiser
+    from peercircle.sessions.records.export import find_person
 
     if not options.anonymise:
         return None
@@ -135,7 +135,12 @@ def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None
 
 def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
     """(Markdown, file name) for one session."""
-    from sessions.export import export_filename, find_person, render_learning_record, render_markdown
+    from peercircle.sessions.records.export import (
+        export_filename,
+        find_person,
+        render_learning_record,
+        render_markdown,
+    )
 
     anonymiser = _anonymiser(summary, options)
     if options.learning_record is not None:
@@ -150,9 +155,9 @@ def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
 
 
 def _export_one(data_dir: Path, session_id: str, output: Path | None, options: _Options) -> int:
-    from sessions.storage import atomic_write_text
-    from sessions.store import SessionStore, StoreError
-    from sessions.summary import summarise
+    from peercircle.sessions.files import atomic_write_text
+    from peercircle.sessions.records.summary import summarise
+    from peercircle.sessions.storage.store import SessionStore, StoreError
 
     store = SessionStore(data_dir, writer=False)
     try:
@@ -199,10 +204,9 @@ class _Progress:
 
 
 def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
-    from sessions.paths import ensure_export_dir
-    from sessions.storage import atomic_write_text
-    from sessions.store import SessionStore, StoreError
-    from sessions.summary import summarise
+    from peercircle.sessions.files import atomic_write_text, ensure_export_dir
+    from peercircle.sessions.records.summary import summarise
+    from peercircle.sessions.storage.store import SessionStore, StoreError
 
     store = SessionStore(data_dir, writer=False)
     entries = sorted(store.list_sessions(), key=lambda e: (e.created, e.id))
@@ -260,7 +264,7 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
 def _free_target(folder: Path, name: str, text: str) -> Path:
     """Where to write ``text`` as ``name`` in ``folder`` without replacing a different
     file: the name itself, a file there already holding exactly this text, or "name (2)"..."""
-    from sessions.paths import free_name
+    from peercircle.sessions.files import free_name
 
     return free_name(folder / name, lambda target: target.is_file() and _same_text(target, text))
 

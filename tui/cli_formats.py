@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sessions.formats import Format
+    from peercircle.sessions.library.formats import Format
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -43,7 +43,7 @@ def run_formats(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _deck_cards(data_dir: Path) -> dict[str, list[str]]:
-    from sessions.decks import load_decks
+    from peercircle.sessions.library.decks import load_decks
 
     return load_decks(data_dir / "decks").card_titles()
 
@@ -56,7 +56,7 @@ def _length(fmt: Format) -> str:
 
 
 def _list(data_dir: Path) -> int:
-    from sessions.format_file import load_library
+    from peercircle.sessions.library.format_file import load_library
 
     folder = user_formats_dir(data_dir)
     library = load_library(folder, _deck_cards(data_dir))
@@ -80,7 +80,7 @@ def _list(data_dir: Path) -> int:
 
 
 def _check(data_dir: Path, file: Path) -> int:
-    from sessions.format_file import FormatError, Library, load_library, parse_format
+    from peercircle.sessions.library.format_file import FormatError, Library, load_library, parse_format
 
     if not file.exists() and not file.is_absolute() and (user_formats_dir(data_dir) / file).exists():
         file = user_formats_dir(data_dir) / file  # a bare name: the file in your formats folder
@@ -125,7 +125,7 @@ def _same_file(path: str, file: Path) -> bool:
 
 
 def _show(data_dir: Path, format_id: str) -> int:
-    from sessions.format_file import load_library, render_format
+    from peercircle.sessions.library.format_file import load_library, render_format
 
     library = load_library(user_formats_dir(data_dir), _deck_cards(data_dir))
     fmt = library.get(format_id)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from sessions.paths import ensure_export_dir, free_name
-from sessions.storage import atomic_write_text
+from peercircle.sessions.files import atomic_write_text, ensure_export_dir, free_name
 
 
 def save_record(app: App, filename: str, text: str, what: str = "Saved") -> Path | None:

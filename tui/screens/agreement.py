@@ -12,10 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
-from sessions.agreement import default_agreement, load_agreement, reset_agreement, save_agreement
-from sessions.formats import Format
-from sessions.session import Session
-from tui.screens.confirm import ConfirmScreen
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.agreement import (
+    default_agreement,
+    load_agreement,
+    reset_agreement,
+    save_agreement,
+)
+from peercircle.sessions.library.formats import Format
+from peercircle.tui.screens.confirm import ConfirmScreen
 
 
 class AgreementScreen(Screen[None]):
@@ -122,7 +127,7 @@ class AgreementScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_start(self) -> None:
-        from tui.screens.live import LiveScreen
+        from peercircle.tui.screens.live import LiveScreen
 
         session = Session.new(
             self.fmt,

@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sessions.format_file import FormatError
-from sessions.formats import Format
-from sessions.timefmt import minutes_text
+from peercircle.sessions.engine.timefmt import minutes_text
+from peercircle.sessions.library.format_file import FormatError
+from peercircle.sessions.library.formats import Format
 
 INVALID_PREFIX = "invalid:"
 
@@ -136,7 +136,7 @@ class ChooseFormatScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from tui.screens.group import GroupScreen
+        from peercircle.tui.screens.group import GroupScreen
 
         error = self._error(str(event.option.id))
         if error is not None:
@@ -151,7 +151,7 @@ class ChooseFormatScreen(Screen[None]):
         return self.app.library.get(str(option.id)) if option else None
 
     def action_copy_and_edit(self) -> None:
-        from tui.screens.edit_format import EditFormatScreen
+        from peercircle.tui.screens.edit_format import EditFormatScreen
 
         fmt = self._highlighted()
         if fmt is None:

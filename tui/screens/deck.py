@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sessions.decks import Card, Deck
+from peercircle.sessions.library.decks import Card, Deck
 
 HIDE = "hide"
 

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Static
 
-from sessions.format_file import (
+from peercircle.sessions.files import atomic_write_text, ensure_private_dir
+from peercircle.sessions.library.format_file import (
     MAX_GROUP,
     MAX_MINUTES,
     FormatError,
@@ -25,9 +26,7 @@ from sessions.format_file import (
     render_format,
     slug,
 )
-from sessions.formats import Format, Phase
-from sessions.paths import ensure_private_dir
-from sessions.storage import atomic_write_text
+from peercircle.sessions.library.formats import Format, Phase
 
 
 def free_path(folder: Path, name: str, taken_ids: set[str]) -> Path:

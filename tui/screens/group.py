@@ -9,8 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from sessions.formats import Format
-from sessions.session import GroupError, check_group, clean_names
+from peercircle.sessions.engine.session import GroupError, check_group, clean_names
+from peercircle.sessions.library.formats import Format
 
 
 class PresenterPicker(SelectionList[str]):
@@ -143,6 +143,6 @@ class GroupScreen(Screen[None]):
     def action_start(self) -> None:
         if self._problem():
             return
-        from tui.screens.agreement import AgreementScreen
+        from peercircle.tui.screens.agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen(self.fmt, self._names(), self._presenters(), self._seed()))

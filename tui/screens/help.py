@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
-from tui.keymap import help_markdown
+from peercircle.tui.keymap import help_markdown
 
 
 class HelpScreen(ModalScreen[None]):

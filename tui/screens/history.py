@@ -20,12 +20,19 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from sessions.history import HistoryRow, Query, matching_line, parse_query, search_query, warm
-from sessions.store import StoreError
-from sessions.timefmt import minutes_text
-from tui.clipboard import copy_text
-from tui.records import save_record
-from tui.screens.confirm import ConfirmScreen
+from peercircle.sessions.engine.timefmt import minutes_text
+from peercircle.sessions.records.history import (
+    HistoryRow,
+    Query,
+    matching_line,
+    parse_query,
+    search_query,
+    warm,
+)
+from peercircle.sessions.storage.store import StoreError
+from peercircle.tui.clipboard import copy_text
+from peercircle.tui.records import save_record
+from peercircle.tui.screens.confirm import ConfirmScreen
 
 SEARCH_DELAY = 0.15
 """Seconds after the last key before the search runs."""
@@ -329,7 +336,7 @@ class HistoryScreen(Screen[None]):
         self.app.open_past_session(session_id)
 
     def _summary(self, session_id: str):
-        from sessions.summary import summarise
+        from peercircle.sessions.records.summary import summarise
 
         try:
             session = self.app.store.load(session_id, clock=self.app.clock)
@@ -340,7 +347,7 @@ class HistoryScreen(Screen[None]):
         return summarise(session)
 
     def action_save(self) -> None:
-        from sessions.export import export_filename, render_markdown
+        from peercircle.sessions.records.export import export_filename, render_markdown
 
         row = self._row()
         summary = self._summary(row.id) if row else None
@@ -348,7 +355,7 @@ class HistoryScreen(Screen[None]):
             save_record(self.app, export_filename(summary), render_markdown(summary), what="Saved again")
 
     def action_copy(self) -> None:
-        from sessions.export import render_markdown
+        from peercircle.sessions.records.export import render_markdown
 
         row = self._row()
         summary = self._summary(row.id) if row else None

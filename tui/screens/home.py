@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from sessions.store import IndexEntry, StoreError
-from sessions.timefmt import minutes_text
-from tui.screens.confirm import ConfirmScreen
+from peercircle.sessions.engine.timefmt import minutes_text
+from peercircle.sessions.storage.store import IndexEntry, StoreError
+from peercircle.tui.screens.confirm import ConfirmScreen
 
 HISTORY_ROWS = 50
 
@@ -140,7 +140,7 @@ class HomeScreen(Screen[None]):
         )
 
     def action_new_session(self) -> None:
-        from tui.screens.choose_format import ChooseFormatScreen
+        from peercircle.tui.screens.choose_format import ChooseFormatScreen
 
         self.app.push_screen(ChooseFormatScreen())
 

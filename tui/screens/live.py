@@ -20,16 +20,16 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, TextArea
 
-from sessions.actions import nudge
-from sessions.decks import Deck
-from sessions.formats import SpeakerMode
-from sessions.session import LiveView, Session
-from sessions.timefmt import clock_text, countdown_text
-from tui.keymap import LIVE_CONTROLS
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.deck import HIDE, DeckScreen, card_text
-from tui.widgets.big_clock import BigClock, big_name
-from tui.widgets.notes_area import NotesArea
+from peercircle.sessions.engine.session import LiveView, Session
+from peercircle.sessions.engine.timefmt import clock_text, countdown_text
+from peercircle.sessions.library.decks import Deck
+from peercircle.sessions.library.formats import SpeakerMode
+from peercircle.sessions.records.actions import nudge
+from peercircle.tui.keymap import LIVE_CONTROLS
+from peercircle.tui.screens.confirm import ConfirmScreen
+from peercircle.tui.screens.deck import HIDE, DeckScreen, card_text
+from peercircle.tui.widgets.big_clock import BigClock, big_name
+from peercircle.tui.widgets.notes_area import NotesArea
 
 NOTE_KINDS = ("shared", "action", "private")
 NOTE_LABELS = {
@@ -526,7 +526,7 @@ class LiveScreen(Screen[None]):
         self._after()
 
     def action_people(self) -> None:
-        from tui.screens.people import PeopleScreen
+        from peercircle.tui.screens.people import PeopleScreen
 
         if self.app.projector:
             self.notify(
@@ -576,7 +576,7 @@ class LiveScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(question, yes="End session", no="Keep going"), answered)
 
     def _end(self) -> None:
-        from tui.screens.summary import SummaryScreen
+        from peercircle.tui.screens.summary import SummaryScreen
 
         self.session.write_note(self._notes_step, self.query_one("#notes", TextArea).text, self._notes_kind)
         self.session.end()

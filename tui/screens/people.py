@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sessions.session import Session
-from sessions.timefmt import clock_text
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.timefmt import clock_text
 
 
 class PeopleScreen(ModalScreen[None]):

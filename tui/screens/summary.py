@@ -17,13 +17,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from sessions.anonymise import Anonymiser, make_anonymiser
-from sessions.export import export_filename, render_learning_record, render_markdown
-from sessions.session import Session
-from sessions.summary import SessionSummary, summarise
-from tui.clipboard import copy_text
-from tui.records import save_record
-from tui.screens.record_options import WHOLE_SESSION, NameChoices, NamesScreen, PersonScreen
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.records.anonymise import Anonymiser, make_anonymiser
+from peercircle.sessions.records.export import export_filename, render_learning_record, render_markdown
+from peercircle.sessions.records.summary import SessionSummary, summarise
+from peercircle.tui.clipboard import copy_text
+from peercircle.tui.records import save_record
+from peercircle.tui.screens.record_options import WHOLE_SESSION, NameChoices, NamesScreen, PersonScreen
 
 
 class SummaryScreen(Screen[None]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import TextArea
 
-from sessions.text import clean_text
+from peercircle.sessions.text import clean_text
 
 
 class NotesArea(TextArea):

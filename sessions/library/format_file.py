@@ -32,27 +32,9 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from sessions.formats import Format, Phase, SpeakerMode
-
-
-@dataclass(frozen=True)
-class FormatProblem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-class FormatError(Exception):
-    """A format file that cannot be used; carries every problem found."""
-
-    def __init__(self, path: str, problems: list[FormatProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        first = problems[0] if problems else FormatProblem(1, "unknown problem")
-        super().__init__(f"{path}: {first}")
-
+from peercircle.sessions.library.decks import load_decks
+from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
+from peercircle.sessions.library.markdown_file import FormatError, FormatProblem, slug, unescape
 
 HEADER_KEYS = {"source", "timings", "group size", "presenter", "cycle", "id", "roles", "total"}
 HEADER_HINT = "Source, Timings, Group size, Roles, Total, Presenter, Cycle"
@@ -75,24 +57,12 @@ _TOTAL = re.compile(
 )
 MAX_MINUTES = 600
 MAX_GROUP = 12
-"""The largest group the app runs (``sessions.session.check_group``)."""
+"""The largest group the app runs (``peercircle.sessions.engine.session.check_group``)."""
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 MODES = ", ".join(m.value for m in SpeakerMode)
 
 _parser = MarkdownIt("commonmark")
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "format"
-
-
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def unescape(text: str) -> str:
-    """Undo CommonMark backslash escapes, so a name written by ``render_format`` reads back as typed."""
-    return _ESCAPED.sub(r"\1", text)
 
 
 def _escape_title(text: str) -> str:
@@ -479,8 +449,6 @@ class Library:
 
 def builtin_deck_cards() -> dict[str, list[str]]:
     """Deck id -> card titles, for checking a format's Deck and Card lines."""
-    from sessions.decks import load_decks  # decks reuse this module's helpers
-
     return load_decks().card_titles()
 
 
@@ -490,7 +458,7 @@ def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]
         decks = builtin_deck_cards()
     formats: list[Format] = []
     errors: list[FormatError] = []
-    builtin = resources.files("content").joinpath("formats")
+    builtin = resources.files("peercircle.content").joinpath("formats")
     for entry in sorted(builtin.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".md"):
             try:

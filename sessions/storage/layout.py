@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 ENV_HOME = "PEERCIRCLE_HOME"
@@ -35,31 +34,3 @@ def default_export_dir(data_dir: Path) -> Path:
         return data_dir / "exports"
     documents = Path.home() / "Documents"
     return documents / "peercircle" if documents.is_dir() else data_dir / "exports"
-
-
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` if needed and make it readable by its owner only (0700)."""
-    path.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix" and (path.stat().st_mode & 0o777) != 0o700:
-        os.chmod(path, 0o700)
-    return path
-
-
-def ensure_export_dir(path: Path) -> Path:
-    """A folder for exports: created owner-only when peercircle makes it, but a folder the
-    user already has (a shared folder, their home) keeps the permissions they gave it."""
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix":
-            os.chmod(path, 0o700)
-    return path
-
-
-def free_name(path: Path, reusable: Callable[[Path], bool]) -> Path:
-    """``path``, or "name (2).md", "name (3).md"...: the first that does not exist yet or
-    that ``reusable`` says may be written over (say, the same record saved before)."""
-    candidate, number = path, 2
-    while candidate.exists() and not reusable(candidate):
-        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-        number += 1
-    return candidate

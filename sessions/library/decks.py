@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from sessions.format_file import FormatError, FormatProblem, slug, unescape
+from peercircle.sessions.library.markdown_file import FormatError, FormatProblem, slug, unescape
 
 DECK_KEYS = {"source", "use", "id"}
 
@@ -147,7 +147,7 @@ def load_decks(user_dir: Path | None = None) -> DeckLibrary:
     """Built-in decks plus a facilitator's own; a broken file is reported, never fatal."""
     decks: list[Deck] = []
     errors: list[FormatError] = []
-    builtin = resources.files("content").joinpath("decks")
+    builtin = resources.files("peercircle.content").joinpath("decks")
     entries = sorted((e for e in builtin.iterdir() if e.name.endswith(".md")), key=lambda e: e.name)
     for entry in entries:
         try:

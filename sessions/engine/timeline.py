@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sessions.events import UNDOABLE, Event, EventKind
-from sessions.formats import Format, Phase, SpeakerMode
+from peercircle.sessions.engine.events import UNDOABLE, Event, EventKind
+from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
 
 
 @dataclass

@@ -21,12 +21,18 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sessions.actions import ActionItem, name_forms, parse_action
-from sessions.agreement import agreement_line
-from sessions.anonymise import Anonymiser, anonymise_summary
-from sessions.summary import PhaseSummary, SessionSummary, share_bar
-from sessions.text import clean_text
-from sessions.timefmt import clock_text, minutes_text, signed_clock_text, wall_date, wall_time
+from peercircle.sessions.engine.timefmt import (
+    clock_text,
+    minutes_text,
+    signed_clock_text,
+    wall_date,
+    wall_time,
+)
+from peercircle.sessions.library.agreement import agreement_line
+from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action
+from peercircle.sessions.records.anonymise import Anonymiser, anonymise_summary
+from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, share_bar
+from peercircle.sessions.text import clean_text
 
 # -- making note text inert -------------------------------------------------------------------
 

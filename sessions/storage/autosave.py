@@ -13,9 +13,9 @@ import contextlib
 import threading
 import time
 
-from sessions.events import Event
-from sessions.session import Note, Session
-from sessions.store import IndexEntry, SessionStore
+from peercircle.sessions.engine.events import Event
+from peercircle.sessions.engine.session import Note, Session
+from peercircle.sessions.storage.store import IndexEntry, SessionStore
 
 NOTE_DELAY = 0.4
 """Seconds to gather keystrokes before writing a note."""

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sessions.storage import atomic_write_text
+from peercircle.sessions.files import atomic_write_text
 
 
 @dataclass

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sessions import __version__
-from sessions.clock import Clock, SystemClock
-from sessions.events import Event, EventKind
-from sessions.formats import Format, Phase, SpeakerMode
-from sessions.timeline import Timeline
+from peercircle import __version__
+from peercircle.sessions.engine.clock import Clock, SystemClock
+from peercircle.sessions.engine.events import Event, EventKind
+from peercircle.sessions.engine.timeline import Timeline
+from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
 
 SCHEMA_VERSION = 2
 

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sessions.summary import SessionSummary, TurnSummary
-from sessions.text import clean_text
+from peercircle.sessions.records.summary import SessionSummary, TurnSummary
+from peercircle.sessions.text import clean_text
 
 TITLES = frozenset(
     {

@@ -1,4 +1,4 @@
-"""A TinyDB storage whose every write is atomic and private.
+"""Writing files so that a crash never leaves half of one, and keeping them private.
 
 TinyDB's own JSONStorage rewrites its file in place, so a kill mid-write can leave
 half a file. Here each write goes to a temp file in the same folder, is flushed and
@@ -9,13 +9,10 @@ after a crash the file holds either the old or the new content, never a mix.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from tinydb.storages import Storage
 
 TEMP_PREFIX = ".tmp-"
 
@@ -64,23 +61,29 @@ def remove_orphan_temps(folder: Path) -> int:
     return count
 
 
-class AtomicJSONStorage(Storage):
-    def __init__(self, path: str | Path, **_: Any) -> None:
-        self.path = Path(path)
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` if needed and make it readable by its owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix" and (path.stat().st_mode & 0o777) != 0o700:
+        os.chmod(path, 0o700)
+    return path
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        # Opened afresh each time so a replaced file is always what is read.
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        if not text.strip():
-            return None
-        return json.loads(text)
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        # Serialise first: a value that cannot be stored fails before the file is touched.
-        atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+def ensure_export_dir(path: Path) -> Path:
+    """A folder for exports: created owner-only when peercircle makes it, but a folder the
+    user already has (a shared folder, their home) keeps the permissions they gave it."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+    return path
 
-    def close(self) -> None:
-        pass
+
+def free_name(path: Path, reusable: Callable[[Path], bool]) -> Path:
+    """``path``, or "name (2).md", "name (3).md"...: the first that does not exist yet or
+    that ``reusable`` says may be written over (say, the same record saved before)."""
+    candidate, number = path, 2
+    while candidate.exists() and not reusable(candidate):
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        number += 1
+    return candidate

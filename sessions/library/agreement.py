@@ -11,15 +11,14 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from sessions.paths import ensure_private_dir
-from sessions.storage import atomic_write_text
+from peercircle.sessions.files import atomic_write_text, ensure_private_dir
 
 FILE_NAME = "agreement.md"
 MAX_CHARS = 20_000
 
 
 def default_agreement() -> str:
-    return resources.files("content").joinpath(FILE_NAME).read_text(encoding="utf-8")
+    return resources.files("peercircle.content").joinpath(FILE_NAME).read_text(encoding="utf-8")
 
 
 def load_agreement(data_dir: Path) -> str:

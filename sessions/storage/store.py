@@ -19,14 +19,14 @@ from pathlib import Path
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
-from sessions.actions import open_action_count
-from sessions.clock import Clock
-from sessions.events import Event
-from sessions.migrations import migrate
-from sessions.paths import ensure_private_dir
-from sessions.session import SCHEMA_VERSION, Note, Session, SessionMeta
-from sessions.storage import AtomicJSONStorage, atomic_write_text, remove_orphan_temps
-from sessions.summary import summarise
+from peercircle.sessions.engine.clock import Clock
+from peercircle.sessions.engine.events import Event
+from peercircle.sessions.engine.session import SCHEMA_VERSION, Note, Session, SessionMeta
+from peercircle.sessions.files import atomic_write_text, ensure_private_dir, remove_orphan_temps
+from peercircle.sessions.records.actions import open_action_count
+from peercircle.sessions.records.summary import summarise
+from peercircle.sessions.storage.atomic import AtomicJSONStorage
+from peercircle.sessions.storage.migrations import migrate
 
 
 class StoreError(Exception):

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sessions.store import IndexEntry, SessionStore
+from peercircle.sessions.storage.store import IndexEntry, SessionStore
 
 PRIVATE = "private"
 

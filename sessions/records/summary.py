@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sessions.actions import action_lines
-from sessions.formats import SpeakerMode
-from sessions.session import Session
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.library.formats import SpeakerMode
+from peercircle.sessions.records.actions import action_lines
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Reading a file runs every step from its version up to ``SCHEMA_VERSION``, so a file
 written by any earlier peercircle opens in this one. Add a step here whenever the stored
-shape changes, and bump the version in ``sessions.session``.
+shape changes, and bump the version in ``peercircle.sessions.engine.session``.
 """
 
 from __future__ import annotations

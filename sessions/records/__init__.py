@@ -1,0 +1,1 @@
+"""Records of a session: its summary, actions, Markdown export, anonymising and the history."""

@@ -1,0 +1,1 @@
+"""Storage: one atomic file per session, the index, the folder lock, migrations and autosave."""
