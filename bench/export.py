@@ -101,7 +101,7 @@ def export_all_process(folder: Path, out: Path) -> float:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(folder), "export", "--all", "-o", str(out)],
+        [sys.executable, "-m", "peercircle", "--data-dir", str(folder), "export", "--all", "-o", str(out)],
         cwd=ROOT,
         check=True,
         capture_output=True,
