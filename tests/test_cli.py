@@ -27,7 +27,7 @@ def cli(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess
     if data_dir is not None:
         env["PEERCIRCLE_HOME"] = str(data_dir)
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "peercircle", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
     )
 
 
@@ -307,7 +307,7 @@ def test_export_all_shows_a_progress_bar_on_a_terminal(
     leader, follower = pty.openpty()
     env = dict(os.environ, PEERCIRCLE_HOME=str(data_dir))
     with subprocess.Popen(
-        [sys.executable, "-m", "tui", "export", "--all", "-o", str(tmp_path / "out")],
+        [sys.executable, "-m", "peercircle", "export", "--all", "-o", str(tmp_path / "out")],
         stdout=subprocess.PIPE,
         stderr=follower,
         env=env,
