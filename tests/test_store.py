@@ -99,15 +99,15 @@ def test_a_full_disk_keeps_notes_in_memory_and_retries(
     import peercircle.sessions.storage.autosave as autosave
 
     monkeypatch.setattr(autosave, "RETRY_DELAY", 0.05)
-    real_write = store.write_notes
+    real_write = store.write_batch
     full = {"on": True}
 
-    def write_notes(session_id, notes):
+    def write_batch(*args, **kwargs):
         if full["on"]:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(session_id, notes)
+        real_write(*args, **kwargs)
 
-    monkeypatch.setattr(store, "write_notes", write_notes)
+    monkeypatch.setattr(store, "write_batch", write_batch)
     session = Session.new(als, GROUP, "Aisha", clock=clock)
     saver = Autosaver(store, session).start()
     session.start()
