@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peercircle.sessions import files
+from peercircle.sessions.files import atomic_write_text
 
 Document = dict[str, Any]
 Stamp = tuple[int, int, int]
@@ -70,7 +70,7 @@ class DocumentCache:
         changes only once the write has succeeded, so a failed write is retried from
         what is really on disk."""
         self._known.pop(path, None)
-        files.atomic_write_text(path, encode(doc))  # looked up on the module, so tests can wrap it
+        atomic_write_text(path, encode(doc))
         stamp = _stamp(path)
         if stamp is not None:
             self._known[path] = (stamp, doc)
