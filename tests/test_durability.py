@@ -466,15 +466,35 @@ def test_a_failure_at_any_write_leaves_every_file_loadable_and_a_prefix(
 # -- killed at random moments --------------------------------------------------------------
 
 
-def start_writer(data_dir: Path, sid: str) -> subprocess.Popen[str]:
-    """A fresh interpreter (no fork of this threaded process) that imports, then waits."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.kill_writer", str(data_dir), sid],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+@dataclass
+class Writers:
+    """The fork server of tests/kill_writer.py: a fresh, single-threaded interpreter that
+    forks the writers, so this (threaded) process never forks."""
+
+    proc: subprocess.Popen[str]
+
+    @classmethod
+    def start(cls, data_dir: Path, sid: str) -> Writers:
+        command = [sys.executable, "-m", "tests.kill_writer", str(data_dir), sid]
+        return cls(
+            subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        )
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def line(self) -> list[str]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line.endswith("\n"), f"the writer server stopped (exit {self.proc.wait()})"
+        assert not line.startswith("failed"), line
+        return line.split()
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
 
 
 def test_random_kills_never_leave_an_unreadable_or_reordered_file(data_dir: Path, request) -> None:
@@ -485,21 +505,25 @@ def test_random_kills_never_leave_an_unreadable_or_reordered_file(data_dir: Path
     sid = "20261126-1000-fau1"
     rng = random.Random(20261126)
     reader = SessionStore(data_dir, writer=False)
-    writer = start_writer(data_dir, sid)
+    writers = Writers.start(data_dir, sid)
+    pid = None
     try:
         for _ in range(kills):
-            assert writer.stdin is not None and writer.stdout is not None
-            writer.stdin.write("go\n")
-            writer.stdin.flush()
-            first = writer.stdout.readline()  # it has saved at least once: kill it any time now
-            assert first, f"the writer died before saving (exit {writer.wait()})"
-            # The next writer imports while this one works; it waits for "go".
-            following = start_writer(data_dir, sid)
+            writers.send("go")
+            acks: list[tuple[int, int]] = []
+            while pid is None or not acks:  # it has saved at least once: kill it any time now
+                match writers.line():
+                    case ["started", number]:
+                        pid = int(number)
+                    case ["ack", events, note]:
+                        acks.append((int(events), int(note)))
             time.sleep(rng.uniform(0, 0.03))  # a random moment, not a wait for something
-            writer.send_signal(signal.SIGKILL)
-            acks = [first, *writer.stdout.read().splitlines(keepends=True)]
-            writer.wait()
-            events, note = (int(n) for n in [a for a in acks if a.endswith("\n")][-1].split())
+            os.kill(pid, signal.SIGKILL)
+            writers.send(f"reap {pid}")
+            while (words := writers.line())[0] != "reaped":  # all it said before it died
+                acks.append((int(words[1]), int(words[2])))
+            pid = None
+            events, note = acks[-1]
             session = reader.load(sid)  # must always load
             seqs = [e.seq for e in session.events]
             assert seqs == list(range(1, len(seqs) + 1))  # in order, nothing missing between
@@ -507,7 +531,7 @@ def test_random_kills_never_leave_an_unreadable_or_reordered_file(data_dir: Path
             text = session.note_for(0).text
             assert text == "x" * len(text) and note <= len(text) <= note + 1
             assert [e.id for e in reader.list_sessions()] == [sid]
-            writer = following
     finally:
-        writer.kill()
-        writer.wait()
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+        writers.stop()
