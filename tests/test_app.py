@@ -637,15 +637,15 @@ async def test_quitting_with_notes_not_yet_on_disk_asks_first(
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_session(pilot, fmt="check-in-round", names="Ann,Bob", presenter_downs=None)
-        real = app.store.write_notes
+        real = app.store.write_batch
         full = {"on": True}
 
-        def write_notes(sid, notes):
+        def write_batch(*args, **kwargs):
             if full["on"]:
                 raise OSError(errno.ENOSPC, "No space left on device")
-            real(sid, notes)
+            real(*args, **kwargs)
 
-        monkeypatch.setattr(app.store, "write_notes", write_notes)
+        monkeypatch.setattr(app.store, "write_batch", write_batch)
         await pilot.press(*"keep me")
         await pilot.press("ctrl+q")
         await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import errno
 import json
 import os
 import random
@@ -11,7 +11,11 @@ import stat
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,12 +23,11 @@ import pytest
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.events import EventKind
 from peercircle.sessions.engine.session import Session
-from peercircle.sessions.library.format_file import load_library
 from peercircle.sessions.library.formats import Format
 from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.settings import Settings, parse_age
-from peercircle.sessions.storage.store import DamagedSession, SessionStore
+from peercircle.sessions.storage.store import DamagedSession, IndexEntry, SessionStore
 from tests.conftest import GROUP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,62 +245,293 @@ def test_reopen_restores_the_time_at_the_kill_paused(store: SessionStore, als: F
     assert back.view().remaining == pytest.approx(600 - 100)
 
 
+# -- a failure at every write ---------------------------------------------------------------
+
+
+REAL_REPLACE = os.replace
+
+
+class Stopped(BaseException):
+    """The process stops here: not an error the autosaver can catch and retry."""
+
+
+@dataclass
+class Faults:
+    """Wraps ``os.replace``, the step that makes every atomic write visible, for the files
+    in one data folder: counts the writes and makes write number ``at`` fail ``how``.
+
+    raise       an OSError instead of the replace (a full disk): the old file stays.
+    stop        the process dies before the replace (mid-write of the temp file).
+    stop-after  the process dies right after the replace, before the write returns.
+    """
+
+    root: Path
+    at: int = 0
+    how: str = ""
+    count: int = 0
+    fired: bool = False
+    per_file: Counter[str] = field(default_factory=Counter)
+    content: dict[Path, bytes] = field(default_factory=dict)
+    """What the last counted write put in each file: a file that differs was written some
+    other way, a way this test would not cover."""
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        def replace(src: str | Path, dst: str | Path) -> None:
+            target = Path(dst)
+            if not target.is_relative_to(self.root):
+                REAL_REPLACE(src, dst)
+                return
+            self.count += 1
+            self.per_file[target.name] += 1
+            if self.count == self.at and self.how != "stop-after":
+                self.fired = True
+                if self.how == "raise":
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                raise Stopped
+            REAL_REPLACE(src, dst)
+            self.content[target] = target.read_bytes()
+            if self.count == self.at:
+                self.fired = True
+                raise Stopped
+
+        monkeypatch.setattr(os, "replace", replace)
+        # Kills are simulated, not power cuts: fsync adds only time here.
+        monkeypatch.setattr(os, "fsync", lambda fd: None)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The session as one batch was meant to leave its file."""
+
+    meta: dict
+    events: tuple[dict, ...]
+    notes: dict[str, dict]
+
+    @classmethod
+    def of(cls, session: Session) -> Saved:
+        return cls(
+            session.meta.to_dict(),
+            tuple(e.to_dict() for e in session.events),
+            {n.id: n.to_dict() for n in session.notes},
+        )
+
+
+@dataclass
+class Record:
+    """What the test knows: the batches tried, how many were acknowledged, and the index
+    lines handed to the store (in order) and how many of those were acknowledged."""
+
+    batches: list[Saved] = field(default_factory=list)
+    acked: int = 0
+    index_lines: list[dict] = field(default_factory=list)
+    index_acked: int = 0
+
+
+def realistic_session(
+    data_dir: Path, als: Format, record: Record, failed: Callable[[], None] = lambda: None
+) -> Session:
+    """A whole session, saved batch by batch by the autosaver on this thread: create,
+    start, turns and phases, notes typed across batches, actions, a private note, end.
+    ``failed`` runs after a save that failed (and will be retried with the next one)."""
+    clock = FakeClock()
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    real_update = store.update_index
+
+    def update_index(entry: IndexEntry) -> None:
+        record.index_lines.append(entry.to_dict())
+        real_update(entry)
+        record.index_acked = len(record.index_lines)
+
+    store.update_index = update_index  # type: ignore[method-assign]
+    session = Session.new(als, GROUP, "Aisha", clock=clock)
+    saver = Autosaver(store, session).start(background=False)
+
+    def batch() -> None:
+        record.batches.append(Saved.of(session))
+        if saver.save_now():
+            record.acked = len(record.batches)
+        else:
+            failed()
+
+    batch()  # creation: the details and the index line
+    session.start()
+    session.write_note(0, "Drift")
+    batch()
+    for text in ("Drift in a", "Drift in a duty", "Drift in a duty referral"):
+        session.write_note(0, text)  # typing: one batch for several keystrokes
+    batch()
+    clock.advance(300)
+    session.next_phase()
+    session.next_speaker()
+    session.write_note(1, "Ben: what did the family ask for?")
+    batch()
+    clock.advance(90)
+    session.pass_turn()
+    session.next_speaker()
+    session.write_note(1, "Ben: what did the family ask for?\nDev: who else knows?")
+    batch()
+    session.toggle_pause()
+    clock.advance(45)
+    session.toggle_pause()
+    session.extend_phase(2)
+    batch()
+    for _ in range(3):
+        clock.advance(400)
+        session.next_phase()
+        batch()
+    session.write_note(4, "- [ ] Aisha calls the GP by Friday", "action")
+    batch()
+    session.write_note(4, "- [x] Aisha calls the GP by Friday\n- [ ] Ben reads the policy", "action")
+    session.write_note(4, "Felt rushed in round two", "private")
+    batch()
+    clock.advance(200)
+    session.end()
+    session.write_note(0, "Drift in a duty referral (Aisha)")
+    batch()
+    assert saver.close()
+    return session
+
+
+def check_disk(data_dir: Path, faults: Faults, record: Record) -> None:
+    """Every file left loads and holds a batch between the last acknowledged one and the
+    one being written, whole; the index holds a line the store was given, no older than
+    the last acknowledged one."""
+    sid = record.batches[0].meta["id"]
+    reader = SessionStore(data_dir, writer=False)
+    path, index = reader.path_for(sid), reader.index_path
+    for written in (path, index):
+        if written.exists():
+            assert written.read_bytes() == faults.content.get(written), f"{written.name} written uncounted"
+    if not path.exists():
+        assert record.acked == 0, "an acknowledged session file is gone"
+    else:
+        loaded = reader.load(sid)  # raises if the file does not load
+        on_disk = Saved.of(loaded)
+        candidates = record.batches[max(record.acked - 1, 0) :]
+        assert on_disk in candidates, (
+            f"the file holds none of batches {max(record.acked, 1)}..{len(record.batches)} "
+            f"({len(on_disk.events)} events, notes {sorted(on_disk.notes)})"
+        )
+    if not index.exists():
+        assert record.index_acked == 0, "an acknowledged index is gone"
+        return
+    lines = json.loads(index.read_text())["sessions"].values()
+    assert all(IndexEntry.from_dict(line) is not None for line in lines)
+    mine = [line for line in lines if line["id"] == sid]
+    assert len(mine) == 1
+    assert mine[0] in record.index_lines[max(record.index_acked - 1, 0) :]
+    assert [e.id for e in reader.list_sessions()] == ([sid] if path.exists() else [])
+
+
+@pytest.mark.parametrize("how", ["raise", "stop", "stop-after"])
+def test_a_failure_at_any_write_leaves_every_file_loadable_and_a_prefix(
+    tmp_path: Path, als: Format, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The whole session once, counting its writes; then once per write, failing at it.
+    After a raise the autosaver retries and nothing is lost; after a stop, a new writer
+    starts cleanly on what is left."""
+    counted, whole = Faults(tmp_path / "count"), Record()
+    counted.install(monkeypatch)
+    full = realistic_session(counted.root, als, whole)
+    writes = counted.count
+    # Exactly one write of the session file per batch (every batch here changes it); one
+    # of the index per update that changes its line; and nothing else.
+    assert counted.per_file[f"{full.meta.id}.json"] == len(whole.batches) >= 12
+    assert 0 < counted.per_file["index.json"] <= len(whole.index_lines)
+    assert writes == counted.per_file[f"{full.meta.id}.json"] + counted.per_file["index.json"]
+    for at in range(1, writes + 1):
+        root = tmp_path / f"{how}-{at}"
+        faults, record = Faults(root, at, how), Record()
+        faults.install(monkeypatch)
+        try:
+            session = realistic_session(root, als, record, partial(check_disk, root, faults, record))
+        except Stopped:
+            session = None
+        assert faults.fired
+        check_disk(root, faults, record)
+        if session is not None:  # a raised error was retried: in the end all of it is saved
+            assert how == "raise"
+            reader = SessionStore(root, writer=False)
+            assert Saved.of(reader.load(session.meta.id)) == Saved.of(session)
+            assert reader.list_sessions() == [IndexEntry.from_session(session)]
+        else:  # stopped: the next writer clears the temp files and opens what is left
+            after = SessionStore(root, writer=True)
+            after.prepare()
+            after.list_sessions()
+            assert after.quarantined == []
+            assert not list(root.rglob(".tmp-*"))
+
+
 # -- killed at random moments --------------------------------------------------------------
 
 
-def write_until_killed(data_dir: Path, sid: str, ready: int) -> None:
-    """The child's whole life: pick up the session, then record and type as fast as it can."""
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    clock = FakeClock()
-    if store.path_for(sid).exists():
-        session = store.load(sid, clock=clock)
-        session.live = True
-    else:
-        fmt = load_library().get("check-in-round")
-        session = Session.new(fmt, ("A", "B", "C"), None, clock=clock)
-        session.meta = dataclasses.replace(session.meta, id=sid)
-    saver = Autosaver(store, session).start()
-    if not session.started:
-        session.start()
-    os.write(ready, b"r")
-    note = session.note_for(0).text if session.note_for(0) else ""
-    while True:
-        clock.advance(1)
-        session.toggle_pause()
-        note += "x"
-        session.write_note(0, note)
-        saver.flush()
+@dataclass
+class Writers:
+    """The fork server of tests/kill_writer.py: a fresh, single-threaded interpreter that
+    forks the writers, so this (threaded) process never forks."""
+
+    proc: subprocess.Popen[str]
+
+    @classmethod
+    def start(cls, data_dir: Path, sid: str) -> Writers:
+        command = [sys.executable, "-m", "tests.kill_writer", str(data_dir), sid]
+        return cls(
+            subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        )
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def line(self) -> list[str]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line.endswith("\n"), f"the writer server stopped (exit {self.proc.wait()})"
+        assert not line.startswith("failed"), line
+        return line.split()
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
 
 
 def test_random_kills_never_leave_an_unreadable_or_reordered_file(data_dir: Path, request) -> None:
-    """Forked children (no interpreter start-up each time) write events and notes in a loop
-    and are SIGKILLed at random moments; every file must load and hold a prefix."""
+    """Writers record events and type as fast as they can and are SIGKILLed at random
+    moments; after each kill every file must load and hold at least what the writer
+    acknowledged, at most one save more, in order."""
     kills = int(request.config.getoption("--kills"))
     sid = "20261126-1000-fau1"
     rng = random.Random(20261126)
-    store = SessionStore(data_dir, writer=False)
-    previous_events, previous_note = 0, 0
-    for _ in range(kills):
-        ready_read, ready_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child never returns into pytest
-            try:
-                os.close(ready_read)
-                write_until_killed(data_dir, sid, ready_write)
-            finally:
-                os._exit(1)
-        os.close(ready_write)
-        assert os.read(ready_read, 1) == b"r"
-        os.close(ready_read)
-        time.sleep(rng.uniform(0, 0.02))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        session = store.load(sid)  # must always parse
-        seqs = [e.seq for e in session.events]
-        assert seqs == list(range(1, len(seqs) + 1))  # a prefix: nothing missing in between
-        assert len(seqs) >= previous_events  # and nothing written before was lost
-        note = session.note_for(0).text if session.note_for(0) else ""
-        assert note == "x" * len(note) and len(note) >= previous_note
-        previous_events, previous_note = len(seqs), len(note)
-    assert previous_events > kills // 2  # the children did get work done between kills
+    reader = SessionStore(data_dir, writer=False)
+    writers = Writers.start(data_dir, sid)
+    pid = None
+    try:
+        for _ in range(kills):
+            writers.send("go")
+            acks: list[tuple[int, int]] = []
+            while pid is None or not acks:  # it has saved at least once: kill it any time now
+                match writers.line():
+                    case ["started", number]:
+                        pid = int(number)
+                    case ["ack", events, note]:
+                        acks.append((int(events), int(note)))
+            time.sleep(rng.uniform(0, 0.03))  # a random moment, not a wait for something
+            os.kill(pid, signal.SIGKILL)
+            writers.send(f"reap {pid}")
+            while (words := writers.line())[0] != "reaped":  # all it said before it died
+                acks.append((int(words[1]), int(words[2])))
+            pid = None
+            events, note = acks[-1]
+            session = reader.load(sid)  # must always load
+            seqs = [e.seq for e in session.events]
+            assert seqs == list(range(1, len(seqs) + 1))  # in order, nothing missing between
+            assert events <= len(seqs) <= events + 1  # all it acknowledged, at most the save under way
+            text = session.note_for(0).text
+            assert text == "x" * len(text) and note <= len(text) <= note + 1
+            assert [e.id for e in reader.list_sessions()] == [sid]
+    finally:
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+        writers.stop()

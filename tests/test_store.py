@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from peercircle.sessions.engine.clock import FakeClock
-from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.session import Note, Session
 from peercircle.sessions.files import atomic_write_text, remove_orphan_temps
 from peercircle.sessions.library.formats import Format
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.autosave import Autosaver
-from peercircle.sessions.storage.store import DamagedSession, SessionStore, UnknownSession
+from peercircle.sessions.storage.store import DamagedSession, SessionStore, StoreError, UnknownSession
 from tests.conftest import GROUP
 
 
@@ -99,15 +99,15 @@ def test_a_full_disk_keeps_notes_in_memory_and_retries(
     import peercircle.sessions.storage.autosave as autosave
 
     monkeypatch.setattr(autosave, "RETRY_DELAY", 0.05)
-    real_write = store.write_notes
+    real_write = store.write_batch
     full = {"on": True}
 
-    def write_notes(session_id, notes):
+    def write_batch(*args, **kwargs):
         if full["on"]:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(session_id, notes)
+        real_write(*args, **kwargs)
 
-    monkeypatch.setattr(store, "write_notes", write_notes)
+    monkeypatch.setattr(store, "write_batch", write_batch)
     session = Session.new(als, GROUP, "Aisha", clock=clock)
     saver = Autosaver(store, session).start()
     session.start()
@@ -165,3 +165,31 @@ def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
     (tmp_path / ".tmp-orphan").write_text("half")
     assert remove_orphan_temps(tmp_path) == 1
+
+
+def test_the_writer_builds_on_the_file_not_on_a_stale_copy(
+    store: SessionStore, als: Format, clock: FakeClock, data_dir: Path
+) -> None:
+    session = Session.new(als, GROUP, "Aisha", clock=clock)
+    session.start()
+    store.write_batch(session.meta.id, session.meta, session.events, [])
+    # Another writer (the next process, after this one lost the folder) adds a note...
+    other = SessionStore(data_dir)
+    other.write_notes(session.meta.id, [Note("0-shared", 0, "from the other writer", "", "")])
+    # ...and a batch from this one must keep it, not write back its own older copy.
+    store.write_notes(session.meta.id, [Note("1-shared", 1, "from this writer", "", "")])
+    texts = sorted(n.text for n in store.load(session.meta.id).notes)
+    assert texts == ["from the other writer", "from this writer"]
+
+
+def test_a_session_file_without_its_details_is_never_written(store: SessionStore) -> None:
+    with pytest.raises(StoreError, match="no details"):
+        store.write_notes("20261126-0900-none", [Note("0-shared", 0, "orphan", "", "")])
+    assert not store.path_for("20261126-0900-none").exists()
+
+
+def test_a_damaged_index_does_not_stop_saving(store: SessionStore, als: Format, clock: FakeClock) -> None:
+    store.index_path.write_text("{not json", encoding="utf-8")
+    session = recorded(store, als, clock)
+    assert [e.id for e in store.list_sessions()] == [session.meta.id]
+    assert json.loads(store.index_path.read_text())["sessions"]

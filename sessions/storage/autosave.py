@@ -1,10 +1,14 @@
 """Saving as you go, off the UI thread.
 
 The autosaver is the session's sink: every event and note change is queued and a single
-background thread writes it (one writer, so TinyDB is never used from two threads).
+background thread writes it (one writer: the files are never written from two threads).
 Note edits are coalesced, so a burst of typing costs one write, and each keystroke is on
 disk within about half a second. A failed write (disk full, folder read-only) keeps the
 changes in memory, reports the error and retries until it succeeds.
+
+Each batch (the meta, new events, changed notes) is one atomic replace of the session
+file, then one of the index: a kill at any moment leaves both files loadable, each holding
+a batch that was written whole.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from dataclasses import dataclass
 
 from peercircle.sessions.engine.events import Event
 from peercircle.sessions.engine.session import Note, Session
@@ -24,11 +29,23 @@ HEARTBEAT = 1.0
 """Seconds between 'still running' marks, which crash resume reads to restore the time."""
 
 
+@dataclass
+class _Batch:
+    """What one write takes from the queue; put back whole if the write fails."""
+
+    meta: bool
+    events: list[Event]
+    notes: list[Note]
+    index: IndexEntry | None
+    started: float
+
+
 class Autosaver:
     def __init__(self, store: SessionStore, session: Session) -> None:
         self.store = store
         self.session = session
         self.error: str | None = None
+        self._background = True
         self._cond = threading.Condition()
         self._meta_pending = True
         self._events: list[Event] = []
@@ -42,11 +59,16 @@ class Autosaver:
         self._stop_heartbeat = threading.Event()
         self._heartbeat = threading.Thread(target=self._beat, name="peercircle-heartbeat", daemon=True)
 
-    def start(self) -> Autosaver:
+    def start(self, background: bool = True) -> Autosaver:
+        """Queue the session's details and start writing. ``background=False`` starts no
+        threads (no writer, no heartbeat): the caller writes each batch with ``save_now``,
+        so it knows exactly which write holds what (the fault-injection tests)."""
+        self._background = background
         self.session.sink = self
         self.event_added(self.session, None)
-        self._thread.start()
-        self._heartbeat.start()
+        if background:
+            self._thread.start()
+            self._heartbeat.start()
         return self
 
     # -- SessionSink ---------------------------------------------------------------------
@@ -88,6 +110,8 @@ class Autosaver:
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Write everything now; True when all of it is on disk."""
+        if not self._background:
+            return self.save_now()
         deadline = time.monotonic() + timeout
         with self._cond:
             self._notes_due = 0.0
@@ -105,9 +129,10 @@ class Autosaver:
         with self._cond:
             self._stopping = True
             self._cond.notify()
-        self._thread.join(timeout)
-        self._stop_heartbeat.set()
-        self._heartbeat.join(timeout)
+        if self._background:
+            self._thread.join(timeout)
+            self._stop_heartbeat.set()
+            self._heartbeat.join(timeout)
         self.store.close(self.session.meta.id)
         if self.session.ended:
             self.store.alive_path(self.session.meta.id).unlink(missing_ok=True)
@@ -135,42 +160,59 @@ class Autosaver:
                     self._cond.wait(timeout)
                 if self._stopping and not self._has_work(force=True):
                     return
-                meta = self._meta_pending
-                events, self._events = self._events, []
-                notes, self._notes = list(self._notes.values()), {}
-                index, self._index = self._index, None
-                self._meta_pending = False
-                self._busy = True
-                started = time.monotonic()
-            try:
-                self._write(meta, events, notes, index)
-            except Exception as exc:  # noqa: BLE001 - any failure must keep the data, not kill the thread
+                batch = self._take()
+            if not self._commit(batch):
                 with self._cond:
-                    self.error = _describe(exc)
-                    self._meta_pending |= meta
-                    self._events = events + self._events
-                    for note in notes:
-                        self._notes.setdefault(note.id, note)
-                    self._index = self._index or index
-                    self._busy = False
-                    self._cond.notify_all()
                     self._cond.wait(RETRY_DELAY)
-                continue
+
+    def save_now(self) -> bool:
+        """Write everything queued as one batch on the calling thread; True when it is on
+        disk. For a saver started with ``background=False``."""
+        with self._cond:
+            if not self._has_work(force=True):
+                return self.error is None
+            batch = self._take()
+        return self._commit(batch)
+
+    def _take(self) -> _Batch:
+        """Called holding ``_cond``: empty the queue into one batch."""
+        batch = _Batch(
+            self._meta_pending, self._events, list(self._notes.values()), self._index, time.monotonic()
+        )
+        self._meta_pending, self._events, self._notes, self._index = False, [], {}, None
+        self._busy = True
+        return batch
+
+    def _commit(self, batch: _Batch) -> bool:
+        """Write a batch taken from the queue; on failure put it back (ahead of anything
+        queued since) and report the error. True when it is on disk."""
+        try:
+            self._write(batch.meta, batch.events, batch.notes, batch.index)
+        except Exception as exc:  # noqa: BLE001 - any failure must keep the data, not kill the thread
             with self._cond:
-                self.error = None
+                self.error = _describe(exc)
+                self._meta_pending |= batch.meta
+                self._events = batch.events + self._events
+                for note in batch.notes:
+                    self._notes.setdefault(note.id, note)
+                self._index = self._index or batch.index
                 self._busy = False
-                # What is still queued arrived during this write, so it is younger than it.
-                self._pending_since = started if self._has_work(force=True) else None
                 self._cond.notify_all()
+            return False
+        with self._cond:
+            self.error = None
+            self._busy = False
+            # What is still queued arrived during this write, so it is younger than it.
+            self._pending_since = batch.started if self._has_work(force=True) else None
+            self._cond.notify_all()
+        return True
 
     def _write(self, meta: bool, events: list[Event], notes: list[Note], index: IndexEntry | None) -> None:
+        # One replace of the session file, then one of the index. The index goes second:
+        # it can be rebuilt from the session files, not the other way round.
         sid = self.session.meta.id
-        if meta:
-            self.store.write_meta(self.session.meta)
-        if events:
-            self.store.append_events(sid, events)
-        if notes:
-            self.store.write_notes(sid, notes)
+        if meta or events or notes:
+            self.store.write_batch(sid, self.session.meta if meta else None, events, notes)
         if index is not None:
             self.store.update_index(index)
 

@@ -12,12 +12,10 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from tinydb import Query, TinyDB
-from tinydb.table import Document
 
 from peercircle.sessions.engine.clock import Clock
 from peercircle.sessions.engine.events import Event
@@ -25,7 +23,7 @@ from peercircle.sessions.engine.session import SCHEMA_VERSION, Note, Session, Se
 from peercircle.sessions.files import atomic_write_text, ensure_private_dir, remove_orphan_temps
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
-from peercircle.sessions.storage.atomic import AtomicJSONStorage
+from peercircle.sessions.storage.atomic import Document, DocumentCache
 from peercircle.sessions.storage.migrations import migrate
 
 
@@ -100,8 +98,8 @@ class SessionStore:
         self.writer = writer
         """Only the process holding the folder lock moves, rewrites or deletes files;
         a reader (the CLI, a second app) just skips what it cannot read."""
-        self._lock = threading.Lock()  # TinyDB is not thread-safe: one path in at a time
-        self._open: dict[str, TinyDB] = {}
+        self._lock = threading.Lock()  # one read-modify-write of a document at a time
+        self._docs = DocumentCache()
 
     def prepare(self) -> None:
         """Create the private folders, clear temp files left by a killed write, and make
@@ -143,6 +141,7 @@ class SessionStore:
     def quarantine(self, path: Path, reason: str) -> None:
         """Move a damaged file aside so everything else opens; tell the user which."""
         self._listing = None
+        self._docs.forget(path)
         message = f"{path.name} could not be read ({reason})"
         if self.writer:
             ensure_private_dir(self.quarantine_dir)
@@ -158,9 +157,7 @@ class SessionStore:
     def delete(self, session_id: str) -> None:
         """Remove a session for good: its file, its heartbeat and its line in the index."""
         with self._lock:
-            db = self._open.pop(session_id, None)
-            if db is not None:
-                db.close()
+            self._docs.forget(self.path_for(session_id))
         for path in (self.path_for(session_id), self.alive_path(session_id)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -175,6 +172,8 @@ class SessionStore:
         cutoff = now - timedelta(days=older_than_days)
         doomed = self.older_than(older_than_days, now)
         for entry in doomed:
+            with self._lock:
+                self._docs.forget(self.path_for(entry.id))
             for path in (self.path_for(entry.id), self.alive_path(entry.id)):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
@@ -188,41 +187,67 @@ class SessionStore:
 
     # -- writing (called from the autosave thread) ---------------------------------------
 
-    def _db(self, session_id: str) -> TinyDB:
-        db = self._open.get(session_id)
-        if db is None:
-            db = TinyDB(self.path_for(session_id), storage=AtomicJSONStorage)
-            self._open[session_id] = db
-        return db
+    def write_batch(
+        self,
+        session_id: str,
+        meta: SessionMeta | None = None,
+        events: Iterable[Event] = (),
+        notes: Iterable[Note] = (),
+    ) -> None:
+        """Save one autosave batch (the meta, new events, changed notes) as ONE atomic
+        replace of the session file: a kill leaves the file before or after the batch,
+        never between its parts. Retrying a batch that was written already is harmless:
+        events are keyed by sequence number and notes by id."""
+        path = self.path_for(session_id)
+        with self._lock:
+            old = self._docs.read(path)
+            # New tables, never the cached ones changed in place: if the write fails, the
+            # cache still holds what is on disk.
+            meta_table: Document = dict(old.get("meta", {}))
+            event_table: Document = dict(old.get("events", {}))
+            note_table: Document = dict(old.get("notes", {}))
+            if meta is not None:
+                keys = list(meta_table)
+                meta_table = {keys[0] if len(keys) == 1 else "1": meta.to_dict()}
+            for event in events:
+                event_table.setdefault(str(event.seq), event.to_dict())
+            for note in notes:
+                note_table[_key_for(note_table, note.id)] = note.to_dict()
+            if not meta_table:
+                # A file without its details would not load and would be quarantined.
+                raise StoreError(f"session {session_id} has no details to save yet")
+            new = {**old, "meta": meta_table, "events": event_table, "notes": note_table}
+            if new != old:
+                self._docs.write(path, new)
 
     def write_meta(self, meta: SessionMeta) -> None:
-        with self._lock:
-            self._db(meta.id).table("meta").upsert(meta.to_dict(), Query().id == meta.id)
+        self.write_batch(meta.id, meta=meta)
 
     def append_events(self, session_id: str, events: list[Event]) -> None:
-        with self._lock:
-            table = self._db(session_id).table("events")
-            # Keyed by sequence number, so a retried write never stores an event twice.
-            fresh = [Document(e.to_dict(), doc_id=e.seq) for e in events if not table.contains(doc_id=e.seq)]
-            if fresh:
-                table.insert_multiple(fresh)
+        self.write_batch(session_id, events=events)
 
     def write_notes(self, session_id: str, notes: list[Note]) -> None:
-        with self._lock:
-            table = self._db(session_id).table("notes")
-            for note in notes:
-                table.upsert(note.to_dict(), Query().id == note.id)
+        self.write_batch(session_id, notes=notes)
 
     def update_index(self, entry: IndexEntry) -> None:
+        """Add or replace the session's line in the index: one atomic write."""
         self._listing = None
-        with self._lock, TinyDB(self.index_path, storage=AtomicJSONStorage) as db:
-            db.table("sessions").upsert(entry.to_dict(), Query().id == entry.id)
+        with self._lock:
+            try:
+                old = self._docs.read(self.index_path)
+            except ValueError:
+                old = {}  # a damaged index: list_sessions rebuilds it when the ids differ
+            table = old.get("sessions")
+            table = dict(table) if isinstance(table, dict) else {}
+            table[_key_for(table, entry.id)] = entry.to_dict()
+            new = {**old, "sessions": table}
+            if new != old:
+                self._docs.write(self.index_path, new)
 
     def close(self, session_id: str) -> None:
+        """The session is no longer being written: drop what is kept of its file."""
         with self._lock:
-            db = self._open.pop(session_id, None)
-            if db is not None:
-                db.close()
+            self._docs.forget(self.path_for(session_id))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -305,13 +330,21 @@ class SessionStore:
         try:
             ensure_private_dir(self.data_dir)
             with self._lock:
-                atomic_write_text(
-                    self.index_path,
-                    json.dumps({"sessions": {str(i + 1): e.to_dict() for i, e in enumerate(entries)}}),
+                self._docs.write(
+                    self.index_path, {"sessions": {str(i + 1): e.to_dict() for i, e in enumerate(entries)}}
                 )
         except OSError:
             pass  # a read-only folder still lists what it can
         return entries
+
+
+def _key_for(table: Document, doc_id: str) -> str:
+    """The key of the document with this ``id`` field, or the next key as TinyDB numbers
+    them (one more than the largest), so files stay in the shape TinyDB wrote."""
+    for key, doc in table.items():
+        if isinstance(doc, dict) and doc.get("id") == doc_id:
+            return key
+    return str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
 
 
 def _created(iso: str) -> datetime:
