@@ -6,11 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.format_file import Library, load_library
 from peercircle.sessions.library.formats import Format
+
+# Every property in the suite runs at least this many examples in a normal run (CI too):
+# a rare interleaving that 200 examples missed once failed a clean clone. No deadline, as
+# CI machines vary; a slow property gets a cheaper strategy, not fewer examples.
+settings.register_profile("peercircle", max_examples=1000, deadline=None)
+settings.load_profile("peercircle")
 
 
 @pytest.fixture(autouse=True)

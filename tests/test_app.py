@@ -447,7 +447,7 @@ async def test_crash_resume_brings_the_live_screen_back_paused(
     session.write_note(1, "Ciara asked about the referral date")
     clock.advance(130)
     saver.close()  # the process is killed here; its last heartbeat:
-    store.write_alive(session.meta.id, clock.monotonic(), clock.now().isoformat())
+    store.write_alive(session.meta.id, clock.monotonic_ns(), clock.now().isoformat())
     clock.advance(240)  # the facilitator reopens peercircle four minutes later
 
     app = make_app(data_dir, clock, tmp_path)
@@ -533,7 +533,7 @@ async def test_resume_reads_the_old_heartbeat_before_writing_a_new_one(
     dead one's before it was read, so the time since the kill counted as running time."""
     store, session, saver = recording(data_dir, clock, "check-in-round", ("Ann", "Bob"), None)
     saver.close()
-    store.write_alive(session.meta.id, clock.monotonic(), clock.now().isoformat())
+    store.write_alive(session.meta.id, clock.monotonic_ns(), clock.now().isoformat())
     clock.advance(300)
 
     app = make_app(data_dir, clock, tmp_path)

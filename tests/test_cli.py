@@ -27,7 +27,12 @@ def cli(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess
     if data_dir is not None:
         env["PEERCIRCLE_HOME"] = str(data_dir)
     return subprocess.run(
-        [sys.executable, "-m", "peercircle", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "peercircle", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
 
 

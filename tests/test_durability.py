@@ -22,7 +22,7 @@ import pytest
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.events import EventKind
-from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.session import SCHEMA_VERSION, Session
 from peercircle.sessions.library.formats import Format
 from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.lock import FolderLock
@@ -162,7 +162,7 @@ def test_a_version_1_file_is_migrated(store: SessionStore, als: Format, clock: F
     path.write_text(json.dumps(raw))
     loaded = store.load(session.meta.id)
     assert loaded.meta.presenters == ("Aisha",)
-    assert loaded.meta.schema == 2
+    assert loaded.meta.schema == SCHEMA_VERSION
 
 
 # -- privacy and purging -------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_reopen_restores_the_time_at_the_kill_paused(store: SessionStore, als: F
     session.next_speaker()  # Ciara
     clock.advance(95)
     saver.close()  # stands in for the process dying; then its last heartbeat, written by hand:
-    store.write_alive(session.meta.id, clock.monotonic(), clock.now().isoformat())
+    store.write_alive(session.meta.id, clock.monotonic_ns(), clock.now().isoformat())
     # The process dies here. Ten minutes later the facilitator starts peercircle again.
     clock.advance(600)
     back = store.load(session.meta.id, clock=clock)

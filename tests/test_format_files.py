@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from peercircle.sessions.library.decks import load_decks
@@ -289,7 +289,6 @@ def test_a_user_format_with_a_hostile_name_round_trips(name: str, tmp_path: Path
         alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
     ).filter(lambda s: s.strip())
 )
-@settings(max_examples=200, deadline=None)
 def test_any_printable_name_round_trips(name: str) -> None:
     name = " ".join(name.split())
     assume(name)

@@ -42,7 +42,12 @@ The set as we run it on Thursdays.
 def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PEERCIRCLE_HOME=str(data_dir))
     return subprocess.run(
-        [sys.executable, "-m", "peercircle", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "peercircle", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
 
 

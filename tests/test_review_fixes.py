@@ -58,7 +58,7 @@ def test_reopening_a_paused_session_keeps_the_pause_before_the_crash(
     clock.advance(120)
     als_session.pause()
     clock.advance(600)
-    alive = (clock.monotonic(), clock.now().isoformat())  # heartbeat while paused
+    alive = (clock.monotonic_ns(), clock.now().isoformat())  # heartbeat while paused
     clock.advance(60)  # crash, then back a minute later
     als_session.reopen(*alive)
     summary = summarise(als_session)

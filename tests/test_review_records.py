@@ -78,7 +78,12 @@ def test_a_file_with_private_notes_never_takes_the_shareable_files_name() -> Non
 def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PEERCIRCLE_HOME=str(data_dir))
     return subprocess.run(
-        [sys.executable, "-m", "peercircle", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "peercircle", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
 
 

@@ -198,7 +198,7 @@ def test_auto_advance_waits_for_zero_and_for_quiet_typing(als_session: Session, 
     assert als_session.auto_advance(None) is None  # off by default
     als_session.set_auto_advance(True)
     clock.advance(1)
-    typed = clock.monotonic()
+    typed = clock.monotonic_ns()
     assert als_session.auto_advance(typed) is None
     clock.advance(4.9)
     assert als_session.auto_advance(typed) is None

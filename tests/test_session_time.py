@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from peercircle.sessions.engine.clock import FakeClock
-from peercircle.sessions.engine.session import GroupError, Session, clean_names
+from peercircle.sessions.engine.clock import NS_PER_SECOND, FakeClock
+from peercircle.sessions.engine.session import SCHEMA_VERSION, GroupError, Session, clean_names
 from peercircle.sessions.engine.timefmt import countdown_text
 from peercircle.sessions.library.format_file import Library
 from peercircle.sessions.library.formats import Format
-from peercircle.sessions.records.summary import summarise
+from peercircle.sessions.records.summary import SessionSummary, summarise
+from peercircle.sessions.storage.autosave import Autosaver
+from peercircle.sessions.storage.store import SessionStore
 
 
 def test_phases_run_in_the_format_order(als_session: Session, als: Format) -> None:
@@ -188,3 +193,103 @@ def test_notes_belong_to_a_phase(als_session: Session) -> None:
     als_session.write_note(1, "second")
     assert note is not None and als_session.note_for(0).text == "first"
     assert summarise(als_session).phases[1].notes == "second"
+
+
+# -- exact time and files from before it ---------------------------------------------------
+
+
+def test_time_is_kept_in_whole_nanoseconds(als_session: Session, clock: FakeClock) -> None:
+    # Three tenths of a second, three times: float seconds would make 0.30000000000000004.
+    for _ in range(3):
+        clock.advance(0.1)
+    assert als_session.timeline.active_ns_at(clock.monotonic_ns()) == 300_000_000
+    als_session.pause()
+    assert als_session.events[-1].mono_ns == clock.monotonic_ns()
+    assert isinstance(als_session.events[-1].to_dict()["mono_ns"], int)
+    assert als_session.view().elapsed == 0.3
+    with pytest.raises(ValueError):
+        clock.advance(-0.1)
+
+
+def as_schema_2(raw: dict) -> dict:
+    """A session file as peercircle wrote it before schema 3: float seconds."""
+    for meta in raw["meta"].values():
+        meta["schema"] = 2
+    for event in raw["events"].values():
+        event["mono"] = event.pop("mono_ns") / NS_PER_SECOND
+        if event["kind"] == "reopen":
+            data = event["data"]
+            for name in ("active", "paused", "gap"):
+                data[name] = round(data.pop(f"{name}_ns") / NS_PER_SECOND, 3)
+    return raw
+
+
+def durations(summary: SessionSummary) -> list[float]:
+    return [
+        summary.active,
+        summary.paused,
+        *(p.actual for p in summary.phases),
+        *(t.seconds for p in summary.phases for t in p.turns),
+        *(summary.airtime[name] for name in sorted(summary.airtime)),
+    ]
+
+
+def test_a_schema_2_file_with_float_seconds_loads_with_the_same_durations(
+    data_dir: Path, als: Format
+) -> None:
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    # A real monotonic clock a day after boot, and lengths that are not whole seconds.
+    clock = FakeClock(mono_ns=86_400_123_456_789)
+    session = Session.new(als, ("Ann", "Ben", "Cat", "Dev"), "Ann", clock=clock)
+    saver = Autosaver(store, session).start()
+    session.start()
+    for seconds, command in [(301.25, "next_phase"), (45.125, "next_speaker"), (12.5, "pause")]:
+        clock.advance(seconds)
+        getattr(session, command)()
+    clock.advance(33.3)
+    assert saver.close()
+    # The process died while paused; it comes back 2.75 s later and records a reopen.
+    store.write_alive(session.meta.id, clock.monotonic_ns(), clock.now().isoformat())
+    clock.advance(2.75)
+    back = store.load(session.meta.id, clock=clock)
+    back.live = True
+    saver = Autosaver(store, back).start()
+    back.reopen(*store.read_alive(session.meta.id))
+    clock.advance(60.6)
+    back.resume()
+    clock.advance(19.9)
+    back.next_speaker()
+    assert saver.close()
+    path = store.path_for(session.meta.id)
+    expected = durations(summarise(store.load(session.meta.id)))
+
+    path.write_text(json.dumps(as_schema_2(json.loads(path.read_text()))))
+    old = store.load(session.meta.id, clock=clock)
+    assert durations(summarise(old)) == pytest.approx(expected, abs=1e-6)
+    assert old.meta.schema == SCHEMA_VERSION
+    assert not store.quarantined and path.exists()
+
+    # Resumed by this peercircle: the file now holds old events and new ones under a
+    # schema 3 meta, and still reads back with the old durations.
+    old.live = True
+    saver = Autosaver(store, old).start()
+    clock.advance(5)
+    old.end()
+    assert saver.close()
+    stored = json.loads(path.read_text())
+    assert {m["schema"] for m in stored["meta"].values()} == {SCHEMA_VERSION}
+    assert {"mono" in e for e in stored["events"].values()} == {True, False}
+    mixed = summarise(store.load(session.meta.id))
+    assert durations(mixed)[:2] == pytest.approx([expected[0] + 5, expected[1]], abs=1e-6)
+    assert [p.actual for p in mixed.phases] == pytest.approx([expected[2], expected[3] + 5], abs=1e-6)
+    assert not store.quarantined
+
+
+def test_a_heartbeat_in_float_seconds_from_before_still_resumes(data_dir: Path) -> None:
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    store.alive_path("old").write_text(json.dumps({"mono": 86400.5, "wall": "2026-11-26T10:00:00+00:00"}))
+    assert store.read_alive("old") == (86_400_500_000_000, "2026-11-26T10:00:00+00:00")
+    store.write_alive("new", 86_400_500_000_001, "2026-11-26T10:00:00+00:00")
+    assert store.read_alive("new") == (86_400_500_000_001, "2026-11-26T10:00:00+00:00")

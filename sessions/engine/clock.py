@@ -1,20 +1,49 @@
-"""Injected time.
+"""Injected time, kept exact.
 
-Every duration in a session comes from ``Clock.monotonic()`` differences; wall-clock
-time (``Clock.now()``) is only for display and records. Tests use ``FakeClock`` so a
-ninety-minute session runs in milliseconds.
+Every duration in a session comes from ``Clock.monotonic_ns()`` differences: whole
+nanoseconds, so the engine only ever adds and subtracts integers and two ways of folding
+the same events give the same totals to the nanosecond (float seconds summed in another
+order need not). Seconds appear only at the edges, through ``ns_to_seconds``, for the
+screen and the records. Wall-clock time (``Clock.now()``) is only for display and records.
+Tests use ``FakeClock`` so a ninety-minute session runs in milliseconds.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+NS_PER_SECOND = 1_000_000_000
+
+
+def seconds_to_ns(seconds: float) -> int:
+    """Whole nanoseconds for a length in seconds: the one place seconds come into the domain."""
+    if not math.isfinite(seconds):
+        # Only a damaged file holds one; ValueError is what reading treats as damage.
+        raise ValueError(f"not a length of time: {seconds!r}")
+    return round(seconds * NS_PER_SECOND)
+
+
+def ns_to_seconds(ns: int) -> float:
+    """Seconds for display and records (true division of the exact integer: correctly rounded)."""
+    return ns / NS_PER_SECOND
+
+
+def ns_to_timedelta(ns: int) -> timedelta:
+    """A wall-clock offset for a length in nanoseconds (timedelta holds microseconds)."""
+    return timedelta(microseconds=ns // 1_000)
+
+
+def timedelta_to_ns(delta: timedelta) -> int:
+    """Exact: a timedelta is a whole number of microseconds."""
+    return (delta // timedelta(microseconds=1)) * 1_000
+
 
 class Clock(Protocol):
-    def monotonic(self) -> float: ...
+    def monotonic_ns(self) -> int: ...
 
     def now(self) -> datetime: ...
 
@@ -22,8 +51,8 @@ class Clock(Protocol):
 class SystemClock:
     """The real clock: CLOCK_MONOTONIC for durations, local aware time for records."""
 
-    def monotonic(self) -> float:
-        return time.monotonic()
+    def monotonic_ns(self) -> int:
+        return time.monotonic_ns()
 
     def now(self) -> datetime:
         return datetime.now(UTC).astimezone()
@@ -33,17 +62,23 @@ class SystemClock:
 class FakeClock:
     """A clock that only moves when told to; both readings move together."""
 
-    mono: float = 1000.0
+    mono_ns: int = 1000 * NS_PER_SECOND
     wall: datetime = field(default_factory=lambda: datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
 
-    def monotonic(self) -> float:
-        return self.mono
+    def monotonic_ns(self) -> int:
+        return self.mono_ns
 
     def now(self) -> datetime:
         return self.wall
 
     def advance(self, seconds: float) -> None:
+        """Move on by ``seconds`` (float for convenience), converted to nanoseconds once."""
         if seconds < 0:
             raise ValueError("time does not run backwards")
-        self.mono += seconds
-        self.wall += timedelta(seconds=seconds)
+        self.advance_ns(seconds_to_ns(seconds))
+
+    def advance_ns(self, ns: int) -> None:
+        if ns < 0:
+            raise ValueError("time does not run backwards")
+        self.mono_ns += ns
+        self.wall += ns_to_timedelta(ns)

@@ -18,7 +18,8 @@ class EventKind(StrEnum):
     facilitator marks who has the floor (person None: nobody in particular)."""
     NEXT_PHASE = "next_phase"
     EXTEND = "extend"
-    """data: target ("phase" or "turn"), seconds (negative to trim)."""
+    """data: target ("phase" or "turn"), seconds (negative to trim). A planned amount, not a
+    clock reading: the fold converts it to nanoseconds once, the same way on every replay."""
     JOIN = "join"
     """data: person, a late arrival; takes turns from the next round."""
     LEAVE = "leave"
@@ -28,8 +29,9 @@ class EventKind(StrEnum):
     UNDO = "undo"
     """Takes back the last advance (speaker, pass, jump or phase) as if it never happened."""
     REOPEN = "reopen"
-    """The app came back after a crash or a quit mid-session. data: active (seconds that
-    had run when it stopped), gap (seconds it was away, counted as paused). Comes back paused."""
+    """The app came back after a crash or a quit mid-session. data: active_ns (active time
+    that had run when it stopped), paused_ns (paused time then), gap_ns (how long it was
+    away, counted as paused), all whole nanoseconds. Comes back paused."""
     CARD = "card"
     """data: deck (id), card (title), deck_name. A prompt card was put on screen."""
     END = "end"
@@ -50,8 +52,9 @@ UNDOABLE = frozenset(
 class Event:
     seq: int
     kind: EventKind
-    mono: float
-    """Clock.monotonic() when it happened; only differences matter."""
+    mono_ns: int
+    """Clock.monotonic_ns() when it happened; only differences matter. Whole nanoseconds,
+    so every fold of the same events sums to the same totals."""
     wall: str
     """Local wall-clock time, ISO 8601 with offset, for display and records."""
     data: dict = field(default_factory=dict)
@@ -60,7 +63,7 @@ class Event:
         return {
             "seq": self.seq,
             "kind": self.kind.value,
-            "mono": self.mono,
+            "mono_ns": self.mono_ns,
             "wall": self.wall,
             "data": dict(self.data),
         }
@@ -70,7 +73,14 @@ class Event:
         return cls(
             seq=int(raw["seq"]),
             kind=EventKind(raw["kind"]),
-            mono=float(raw["mono"]),
+            mono_ns=exact_int(raw["mono_ns"]),
             wall=str(raw["wall"]),
             data=dict(raw.get("data", {})),
         )
+
+
+def exact_int(value: object) -> int:
+    """An integer as stored; a float or text here is damage, not something to round."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected whole nanoseconds, got {value!r}")
+    return value

@@ -10,16 +10,25 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from peercircle import __version__
-from peercircle.sessions.engine.clock import Clock, SystemClock
+from peercircle.sessions.engine.clock import (
+    NS_PER_SECOND,
+    Clock,
+    SystemClock,
+    ns_to_seconds,
+    ns_to_timedelta,
+    seconds_to_ns,
+    timedelta_to_ns,
+)
 from peercircle.sessions.engine.events import Event, EventKind
 from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+"""3: event times in whole nanoseconds (``mono_ns``), where 2 had float seconds."""
 
 
 class SessionSink(Protocol):
@@ -182,7 +191,11 @@ def new_session_id(now: datetime) -> str:
 
 @dataclass(frozen=True)
 class LiveView:
-    """Everything the live screen shows, at one instant."""
+    """Everything the live screen shows, at one instant.
+
+    Lengths are held exact, in nanoseconds (``*_ns``); the properties without the suffix
+    give seconds, for the screen.
+    """
 
     phase: Phase
     phase_index: int
@@ -194,9 +207,9 @@ class LiveView:
     cycle: int
     cycle_count: int
     presenter: str | None
-    planned: float
-    elapsed: float
-    remaining: float
+    planned_ns: int
+    elapsed_ns: int
+    remaining_ns: int
     """Planned minus elapsed; negative in overtime."""
     paused: bool
     ended: bool
@@ -204,15 +217,15 @@ class LiveView:
     """Whose turn it is (go-rounds), the presenter (presenting), or who was marked."""
     upcoming: tuple[str, ...]
     round: int
-    turn_planned: float | None
-    turn_remaining: float | None
+    turn_planned_ns: int | None
+    turn_remaining_ns: int | None
     rotation_size: int
     round_complete: bool
     is_last_step: bool
     members: tuple[str, ...]
     """Everyone present, in rotation order: the numbers on screen index this."""
     left: tuple[str, ...]
-    airtime: dict[str, float]
+    airtime_ns: dict[str, int]
     quietest_first: bool
     auto_advance: bool
     seed: int | None
@@ -222,8 +235,34 @@ class LiveView:
     """When it will end if the current phase keeps to its (extended) box and the rest to plan."""
 
     @property
+    def planned(self) -> float:
+        return ns_to_seconds(self.planned_ns)
+
+    @property
+    def elapsed(self) -> float:
+        return ns_to_seconds(self.elapsed_ns)
+
+    @property
+    def remaining(self) -> float:
+        """Seconds left in the phase; negative in overtime."""
+        return ns_to_seconds(self.remaining_ns)
+
+    @property
+    def turn_planned(self) -> float | None:
+        return None if self.turn_planned_ns is None else ns_to_seconds(self.turn_planned_ns)
+
+    @property
+    def turn_remaining(self) -> float | None:
+        return None if self.turn_remaining_ns is None else ns_to_seconds(self.turn_remaining_ns)
+
+    @property
+    def airtime(self) -> dict[str, float]:
+        """Seconds each person has held the floor."""
+        return {person: ns_to_seconds(ns) for person, ns in self.airtime_ns.items()}
+
+    @property
     def overtime(self) -> bool:
-        return self.remaining < 0
+        return self.remaining_ns < 0
 
     @property
     def is_last_phase(self) -> bool:
@@ -237,8 +276,8 @@ class LiveView:
         return (self.projected_end - self.scheduled_end).total_seconds()
 
 
-AUTO_ADVANCE_QUIET = 5.0
-"""Auto-advance waits until the facilitator has not typed for this many seconds."""
+AUTO_ADVANCE_QUIET_NS = 5 * NS_PER_SECOND
+"""Auto-advance waits until the facilitator has not typed for this long."""
 
 
 class Session:
@@ -292,7 +331,7 @@ class Session:
         event = Event(
             seq=len(self.events) + 1,
             kind=kind,
-            mono=self.clock.monotonic(),
+            mono_ns=self.clock.monotonic_ns(),
             wall=self.clock.now().isoformat(timespec="seconds"),
             data=dict(data),
         )
@@ -344,7 +383,7 @@ class Session:
     def advance_needs_confirmation(self) -> bool:
         """A protected phase (the group holds the silence) asks before ending early."""
         view = self.view()
-        return view.phase.protected and view.remaining > 0
+        return view.phase.protected and view.remaining_ns > 0
 
     def extend_phase(self, minutes: float = 1) -> Event | None:
         return self._record(
@@ -381,19 +420,20 @@ class Session:
         """Take back the last advance (speaker, pass, jump or phase), keeping the time run."""
         return self._record(EventKind.UNDO)
 
-    def auto_advance_due(self, last_typed: float | None) -> bool:
+    def auto_advance_due(self, last_typed_ns: int | None) -> bool:
+        """``last_typed_ns``: the clock's ``monotonic_ns()`` at the last keystroke in a note."""
         tl = self.timeline
         if not tl.auto_advance or tl.auto_held or tl.paused or self.ended:
             return False
-        if last_typed is not None and self.clock.monotonic() - last_typed < AUTO_ADVANCE_QUIET:
+        if last_typed_ns is not None and self.clock.monotonic_ns() - last_typed_ns < AUTO_ADVANCE_QUIET_NS:
             return False
         view = self.view()
-        return view.remaining <= 0 and not view.is_last_step
+        return view.remaining_ns <= 0 and not view.is_last_step
 
-    def auto_advance(self, last_typed: float | None) -> Event | None:
+    def auto_advance(self, last_typed_ns: int | None) -> Event | None:
         """Move to the next phase at zero when the session asks for it, unless the
         facilitator is typing (never cut a note off mid-sentence)."""
-        if not self.auto_advance_due(last_typed):
+        if not self.auto_advance_due(last_typed_ns):
             return None
         return self._record(EventKind.NEXT_PHASE, auto=True)
 
@@ -404,23 +444,22 @@ class Session:
     def end(self) -> Event | None:
         return self._record(EventKind.END)
 
-    def reopen(self, alive_mono: float | None, alive_wall: str | None) -> Event | None:
+    def reopen(self, alive_mono_ns: int | None, alive_wall: str | None) -> Event | None:
         """Resume after the app stopped mid-session (a crash, a closed terminal, a quit).
 
         ``alive_*`` is the last heartbeat the old process left: when it was last known to
-        be running. The session comes back paused, with the time it had when it stopped.
+        be running (its ``monotonic_ns()`` and wall time). The session comes back paused,
+        with the time it had when it stopped.
         """
         tl = self.timeline
-        active, paused = tl.active, tl.paused_total
-        if alive_mono is not None and alive_mono >= tl.last_mono:
-            active, paused = tl.active_at(alive_mono), tl.paused_at(alive_mono)
-        gap = 0.0
+        active_ns, paused_ns = tl.active_ns, tl.paused_ns
+        if alive_mono_ns is not None and alive_mono_ns >= tl.last_ns:
+            active_ns, paused_ns = tl.active_ns_at(alive_mono_ns), tl.paused_ns_at(alive_mono_ns)
+        gap_ns = 0
         since = alive_wall or (self.events[-1].wall if self.events else None)
         if since:
-            gap = max(0.0, (self.clock.now() - datetime.fromisoformat(since)).total_seconds())
-        return self._record(
-            EventKind.REOPEN, active=round(active, 3), paused=round(paused, 3), gap=round(gap, 3)
-        )
+            gap_ns = max(0, timedelta_to_ns(self.clock.now() - datetime.fromisoformat(since)))
+        return self._record(EventKind.REOPEN, active_ns=active_ns, paused_ns=paused_ns, gap_ns=gap_ns)
 
     # -- notes ---------------------------------------------------------------------------
 
@@ -454,20 +493,20 @@ class Session:
     def ended(self) -> bool:
         return self.timeline.ended
 
-    def now_mono(self) -> float:
-        return self.clock.monotonic() if self.live else self.timeline.last_mono
+    def now_ns(self) -> int:
+        """The clock reading that "now" means: the clock's when live, else the last event's."""
+        return self.clock.monotonic_ns() if self.live else self.timeline.last_ns
 
     def view(self) -> LiveView:
         """The live state now: remaining = planned - active time since the phase began."""
         tl = self.timeline
-        now = self.now_mono()
-        active = tl.active_at(now)
+        active_ns = tl.active_ns_at(self.now_ns())
         run = tl.run
         if run is None:
-            elapsed, planned = 0.0, tl.phase.planned_seconds(len(tl.members()))
+            elapsed_ns, planned_ns = 0, seconds_to_ns(tl.phase.planned_seconds(len(tl.members())))
         else:
-            elapsed = (run.ended if run.ended is not None else active) - run.started
-            planned = run.planned
+            elapsed_ns = (run.ended_ns if run.ended_ns is not None else active_ns) - run.started_ns
+            planned_ns = run.planned_ns
         phase = tl.phase
         if tl.takes_turns:
             speaker = tl.current
@@ -475,17 +514,21 @@ class Session:
             speaker = tl.presenter
         else:
             speaker = tl.floor
-        turn_planned = tl.turn_planned(tl.current) if tl.current else None
-        turn_remaining = turn_planned - tl.turn_used(tl.current, active) if turn_planned is not None else None
+        turn_planned_ns = tl.turn_planned_ns(tl.current) if tl.current else None
+        turn_remaining_ns = (
+            turn_planned_ns - tl.turn_used_ns(tl.current, active_ns)
+            if tl.current is not None and turn_planned_ns is not None
+            else None
+        )
         scheduled = projected = None
         if tl.started and self.live and not tl.ended:
             members = len(tl.members())
-            scheduled = datetime.fromisoformat(tl.start_wall) + timedelta(seconds=self._initial_plan())
+            scheduled = datetime.fromisoformat(tl.start_wall) + ns_to_timedelta(self._initial_plan_ns())
             rest = sum(
-                self.meta.format.phases[s.phase_index].planned_seconds(members)
+                seconds_to_ns(self.meta.format.phases[s.phase_index].planned_seconds(members))
                 for s in tl.steps[tl.step_index + 1 :]
             )
-            projected = self.clock.now() + timedelta(seconds=max(0.0, planned - elapsed) + rest)
+            projected = self.clock.now() + ns_to_timedelta(max(0, planned_ns - elapsed_ns) + rest)
         return LiveView(
             phase=phase,
             phase_index=tl.step.phase_index,
@@ -495,22 +538,22 @@ class Session:
             cycle=tl.step.cycle,
             cycle_count=len(tl.steps) // max(1, len(self.meta.format.phases)),
             presenter=tl.presenter,
-            planned=planned,
-            elapsed=elapsed,
-            remaining=planned - elapsed,
+            planned_ns=planned_ns,
+            elapsed_ns=elapsed_ns,
+            remaining_ns=planned_ns - elapsed_ns,
             paused=tl.paused,
             ended=tl.ended,
             speaker=speaker,
             upcoming=tl.upcoming(2),
             round=tl.round,
-            turn_planned=turn_planned,
-            turn_remaining=turn_remaining,
+            turn_planned_ns=turn_planned_ns,
+            turn_remaining_ns=turn_remaining_ns,
             rotation_size=len(tl.members()) if tl.takes_turns else 0,
             round_complete=tl.round_complete,
             is_last_step=tl.is_last_step,
             members=tuple(p for p in tl.roster if p not in tl.left),
             left=tuple(tl.left),
-            airtime=tl.airtime(active),
+            airtime_ns=tl.airtime_ns(active_ns),
             quietest_first=tl.quietest_first,
             auto_advance=tl.auto_advance,
             seed=self.meta.seed,
@@ -518,8 +561,10 @@ class Session:
             projected_end=projected,
         )
 
-    def _initial_plan(self) -> float:
+    def _initial_plan_ns(self) -> int:
         """The whole session's planned length for the group as it started."""
         fmt = self.meta.format
         members = len(self.meta.people) - (1 if fmt.needs_presenter else 0)
-        return sum(fmt.phases[s.phase_index].planned_seconds(members) for s in self.timeline.steps)
+        return sum(
+            seconds_to_ns(fmt.phases[s.phase_index].planned_seconds(members)) for s in self.timeline.steps
+        )

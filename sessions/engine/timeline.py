@@ -2,7 +2,9 @@
 
 ``Timeline.apply`` is the only place that interprets events, so the live screen, a
 replay after a crash and the summary all agree by construction. Durations are kept in
-*active* seconds: time that ran while the session was neither paused nor ended.
+*active* time: time that ran while the session was neither paused nor ended, in whole
+nanoseconds (``_ns``), so that every way of folding the same events gives the same sums
+exactly. Seconds are for the edges: ``clock.ns_to_seconds``.
 
 A format's phases may run once, or once per presenter (a *cycle* each); the sequence of
 (cycle, phase) pairs is the session's list of *steps*. Within a go-round, a round is a
@@ -14,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peercircle.sessions.engine.events import UNDOABLE, Event, EventKind
+from peercircle.sessions.engine.clock import seconds_to_ns
+from peercircle.sessions.engine.events import UNDOABLE, Event, EventKind, exact_int
 from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
 
 
@@ -25,14 +28,15 @@ class Segment:
     step: int
     person: str
     round: int
-    started: float
-    ended: float | None = None
+    started_ns: int
+    """Active time when it began."""
+    ended_ns: int | None = None
     passed: bool = False
     kind: str = "turn"
     """"turn" in a go-round, "presenter" for a presenting phase, "floor" when marked."""
 
-    def seconds(self, active_now: float) -> float:
-        return (self.ended if self.ended is not None else active_now) - self.started
+    def length_ns(self, active_now_ns: int) -> int:
+        return (self.ended_ns if self.ended_ns is not None else active_now_ns) - self.started_ns
 
 
 @dataclass
@@ -41,10 +45,11 @@ class StepRun:
     cycle: int
     phase_index: int
     presenter: str | None
-    planned: float
-    started: float
+    planned_ns: int
+    started_ns: int
+    """Active time when the step began."""
     started_wall: str
-    ended: float | None = None
+    ended_ns: int | None = None
     ended_wall: str | None = None
 
 
@@ -71,12 +76,14 @@ class Timeline:
     started: bool = False
     ended: bool = False
     paused: bool = False
-    start_mono: float = 0.0
+    start_ns: int = 0
+    """Clock reading (monotonic_ns) of the start."""
     start_wall: str = ""
     end_wall: str = ""
-    last_mono: float = 0.0
-    active: float = 0.0
-    paused_total: float = 0.0
+    last_ns: int = 0
+    """Clock reading of the latest event folded in."""
+    active_ns: int = 0
+    paused_ns: int = 0
     step_index: int = 0
     roster: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
@@ -94,7 +101,7 @@ class Timeline:
     """Who the facilitator marked as speaking, in phases without turns."""
     steps_run: list[StepRun] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
-    turn_extra: dict[tuple[int, int, str], float] = field(default_factory=dict)
+    turn_extra_ns: dict[tuple[int, int, str], int] = field(default_factory=dict)
     quietest_first: bool = False
     auto_advance: bool = False
     auto_held: bool = False
@@ -121,16 +128,16 @@ class Timeline:
 
     # -- reading -------------------------------------------------------------------------
 
-    def active_at(self, mono: float) -> float:
-        """Active seconds at ``mono`` (which may be after the last event)."""
+    def active_ns_at(self, mono_ns: int) -> int:
+        """Active time at clock reading ``mono_ns`` (which may be after the last event)."""
         if self.started and not self.paused and not self.ended:
-            return self.active + max(0.0, mono - self.last_mono)
-        return self.active
+            return self.active_ns + max(0, mono_ns - self.last_ns)
+        return self.active_ns
 
-    def paused_at(self, mono: float) -> float:
+    def paused_ns_at(self, mono_ns: int) -> int:
         if self.started and self.paused and not self.ended:
-            return self.paused_total + max(0.0, mono - self.last_mono)
-        return self.paused_total
+            return self.paused_ns + max(0, mono_ns - self.last_ns)
+        return self.paused_ns
 
     @property
     def step(self) -> Step:
@@ -154,7 +161,7 @@ class Timeline:
 
     @property
     def open_segment(self) -> Segment | None:
-        if self.segments and self.segments[-1].ended is None:
+        if self.segments and self.segments[-1].ended_ns is None:
             return self.segments[-1]
         return None
 
@@ -166,25 +173,25 @@ class Timeline:
         """Who takes turns now: everyone present, less the presenter, in rotation order."""
         return [p for p in self.roster if p not in self.left and p != self.presenter]
 
-    def airtime(self, active_now: float) -> dict[str, float]:
-        totals = {p: 0.0 for p in self.roster}
+    def airtime_ns(self, active_now_ns: int) -> dict[str, int]:
+        totals = {p: 0 for p in self.roster}
         for seg in self.segments:
-            totals[seg.person] = totals.get(seg.person, 0.0) + seg.seconds(active_now)
+            totals[seg.person] = totals.get(seg.person, 0) + seg.length_ns(active_now_ns)
         return totals
 
-    def turn_used(self, person: str, active_now: float) -> float:
+    def turn_used_ns(self, person: str, active_now_ns: int) -> int:
         """Time ``person`` has had in this step's current round, over all their segments."""
         return sum(
-            s.seconds(active_now)
+            s.length_ns(active_now_ns)
             for s in self.segments
             if s.step == self.step_index and s.round == self.round and s.person == person and s.kind == "turn"
         )
 
-    def turn_planned(self, person: str) -> float | None:
+    def turn_planned_ns(self, person: str) -> int | None:
         base = self.phase.turn_seconds
         if base is None:
             return None
-        return max(0.0, base + self.turn_extra.get((self.step_index, self.round, person), 0.0))
+        return max(0, seconds_to_ns(base) + self.turn_extra_ns.get((self.step_index, self.round, person), 0))
 
     def upcoming(self, count: int = 2) -> tuple[str, ...]:
         """The next people to speak in this step, in order, including a repeat round."""
@@ -227,7 +234,7 @@ class Timeline:
         if kind is EventKind.EXTEND:
             return data.get("target") in ("phase", "turn") and (
                 data.get("target") == "phase"
-                or (self.current is not None and self.turn_planned(self.current) is not None)
+                or (self.current is not None and self.turn_planned_ns(self.current) is not None)
             )
         if kind is EventKind.JOIN:
             person = str(data.get("person", "")).strip()
@@ -259,11 +266,11 @@ class Timeline:
             self._reopen(event)
             return
         self.effective.append(event)
-        self._advance(event.mono)
+        self._advance(event.mono_ns)
         kind, data = event.kind, event.data
         if kind is EventKind.START:
             self.started = True
-            self.start_mono = event.mono
+            self.start_ns = event.mono_ns
             self.start_wall = event.wall
             self._begin_step(0, event.wall)
         elif kind is EventKind.PAUSE:
@@ -299,29 +306,30 @@ class Timeline:
             self.paused = False
             self.end_wall = event.wall
 
-    def _advance(self, mono: float) -> None:
+    def _advance(self, mono_ns: int) -> None:
         if self.started:
             # A clock that went backwards (e.g. a reboot between runs) counts as no time.
-            delta = max(0.0, mono - self.last_mono)
+            delta = max(0, mono_ns - self.last_ns)
             if self.paused:
-                self.paused_total += delta
+                self.paused_ns += delta
             elif not self.ended:
-                self.active += delta
-            self.last_mono = max(mono, self.last_mono)
+                self.active_ns += delta
+            self.last_ns = max(mono_ns, self.last_ns)
         else:
-            self.last_mono = mono
+            self.last_ns = mono_ns
 
     def _reopen(self, event: Event) -> None:
         """Pick up after the process stopped: the time that ran until then counts, the time
         away counts as paused, and the clock is re-based (after a reboot it restarted)."""
         self.effective.append(event)
+        data = event.data
         if self.paused:
-            self.paused_total = max(self.paused_total, float(event.data.get("paused") or self.paused_total))
+            self.paused_ns = max(self.paused_ns, exact_int(data.get("paused_ns") or self.paused_ns))
         else:
-            self.active = max(self.active, float(event.data.get("active") or self.active))
-        self.paused_total += max(0.0, float(event.data.get("gap") or 0.0))
+            self.active_ns = max(self.active_ns, exact_int(data.get("active_ns") or self.active_ns))
+        self.paused_ns += max(0, exact_int(data.get("gap_ns") or 0))
         self.paused = True
-        self.last_mono = event.mono
+        self.last_ns = event.mono_ns
 
     def _undo(self, event: Event) -> None:
         """Rebuild from the events in force, less the last advance; time keeps running."""
@@ -330,7 +338,7 @@ class Timeline:
         rebuilt = Timeline(self.fmt, self.people, self.presenters)
         for e in kept:
             rebuilt.apply(e)
-        rebuilt._advance(event.mono)
+        rebuilt._advance(event.mono_ns)
         # The open segment and step now absorb the time since the undone advance.
         self.__dict__.update(rebuilt.__dict__)
         if target is not None and target.kind is EventKind.NEXT_PHASE and target.data.get("auto"):
@@ -342,9 +350,9 @@ class Timeline:
         self.step_index = index
         step = self.steps[index]
         phase = self.fmt.phases[step.phase_index]
-        planned = phase.planned_seconds(len(self.members()))
+        planned_ns = seconds_to_ns(phase.planned_seconds(len(self.members())))
         self.steps_run.append(
-            StepRun(index, step.cycle, step.phase_index, step.presenter, planned, self.active, wall)
+            StepRun(index, step.cycle, step.phase_index, step.presenter, planned_ns, self.active_ns, wall)
         )
         self.round = 1
         self.current = None
@@ -359,32 +367,34 @@ class Timeline:
     def _end_step(self, wall: str) -> None:
         self._close_segment(passed=False)
         run = self.steps_run[-1]
-        run.ended = self.active
+        run.ended_ns = self.active_ns
         run.ended_wall = wall
         self.current = None
         self.floor = None
         self.queue, self.passed, self.offered_again, self.history = [], [], [], []
 
     def _extend(self, data: dict) -> None:
-        seconds = float(data.get("seconds") or 0)
+        # The amount is planned seconds (minutes x 60), converted here the same way on
+        # every replay, so the totals it feeds stay exact integers.
+        extra_ns = seconds_to_ns(float(data.get("seconds") or 0))
         if data.get("step", self.step_index) != self.step_index:
             return  # made for a phase an undo has since taken back
         if data["target"] == "phase":
             run = self.steps_run[-1]
-            run.planned = max(0.0, run.planned + seconds)
+            run.planned_ns = max(0, run.planned_ns + extra_ns)
             return
         person = data.get("person", self.current)
         if person is not None and person == self.current:
             key = (self.step_index, self.round, person)
-            self.turn_extra[key] = self.turn_extra.get(key, 0.0) + seconds
+            self.turn_extra_ns[key] = self.turn_extra_ns.get(key, 0) + extra_ns
 
     # -- turns ---------------------------------------------------------------------------
 
     def _round_order(self, names: list[str]) -> list[str]:
         if not self.quietest_first:
             return list(names)
-        airtime = self.airtime(self.active)
-        return sorted(names, key=lambda p: airtime.get(p, 0.0))  # stable: ties keep seat order
+        airtime = self.airtime_ns(self.active_ns)
+        return sorted(names, key=lambda p: airtime.get(p, 0))  # stable: ties keep seat order
 
     def _start_round(self) -> None:
         self.queue = self._round_order(self.members())
@@ -393,12 +403,12 @@ class Timeline:
         self._take_next()
 
     def _open_segment(self, person: str, kind: str) -> None:
-        self.segments.append(Segment(self.step_index, person, self.round, self.active, kind=kind))
+        self.segments.append(Segment(self.step_index, person, self.round, self.active_ns, kind=kind))
 
     def _close_segment(self, passed: bool) -> None:
         seg = self.open_segment
         if seg is not None:
-            seg.ended = self.active
+            seg.ended_ns = self.active_ns
             seg.passed = passed
 
     def _finish_turn(self, passed: bool) -> None:

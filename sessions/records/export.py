@@ -52,7 +52,9 @@ _ESCAPES = str.maketrans(
 )
 _HEADING_ESCAPES = {**_ESCAPES, ord("#"): "\\#"}  # "## Step #" would lose its closing "#"
 # Linkify makes links of bare URLs, "www." and domain names: break each trigger with an escape.
-_LINKISH = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(?<=/)(/)|(?<=\w)(\.)(?=[^\W\d_])")
+# A domain label may be any run of non-space characters, symbols included ("¬.ORG" links),
+# so every dot after one and before a letter is escaped; an extra escape renders the same.
+_LINKISH = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(?<=/)(/)|(?<=\S)(\.)(?=[^\W\d_])")
 _BLOCK_MARK = re.compile(r"^([#=+\->])")
 _BLOCK_STARTS = frozenset("#=+->0123456789")
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peercircle.sessions.engine.clock import ns_to_seconds
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import action_lines
@@ -89,21 +90,27 @@ def step_name(name: str, presenter: str | None, cycles: int) -> str:
     return f"{name} ({presenter})" if cycles > 1 and presenter else name
 
 
+def _seconds(lengths: dict[str, int]) -> dict[str, float]:
+    return {person: ns_to_seconds(ns) for person, ns in lengths.items()}
+
+
 def summarise(session: Session) -> SessionSummary:
+    """The record of a session, in seconds: the engine's exact nanoseconds are summed
+    first and converted once each, here at the edge."""
     tl = session.timeline
     # An unfinished session is summarised up to now when live, and up to its last event
     # when read back from disk.
-    now = session.now_mono()
-    active_now = tl.active_at(now)
+    now = session.now_ns()
+    active_now = tl.active_ns_at(now)
     fmt = session.meta.format
     cycles = len(tl.steps) // max(1, len(fmt.phases))
     phases = []
     for run in tl.steps_run:
         segments = [s for s in tl.segments if s.step == run.step]
-        airtime: dict[str, float] = {}
+        airtime: dict[str, int] = {}
         for seg in segments:
-            airtime[seg.person] = airtime.get(seg.person, 0.0) + seg.seconds(active_now)
-        end = run.ended if run.ended is not None else active_now
+            airtime[seg.person] = airtime.get(seg.person, 0) + seg.length_ns(active_now)
+        end = run.ended_ns if run.ended_ns is not None else active_now
         note = session.note_for(run.step)
         action_note = session.note_for(run.step, "action")
         private_note = session.note_for(run.step, "private")
@@ -116,16 +123,16 @@ def summarise(session: Session) -> SessionSummary:
                 rule=phase.rule,
                 presenter=run.presenter,
                 cycle=run.cycle,
-                planned=run.planned,
-                actual=end - run.started,
+                planned=ns_to_seconds(run.planned_ns),
+                actual=ns_to_seconds(end - run.started_ns),
                 started_wall=run.started_wall,
                 ended_wall=run.ended_wall or "",
                 turns=tuple(
-                    TurnSummary(s.person, s.round, s.seconds(active_now), s.passed)
+                    TurnSummary(s.person, s.round, ns_to_seconds(s.length_ns(active_now)), s.passed)
                     for s in segments
                     if s.kind == "turn"
                 ),
-                airtime=airtime,
+                airtime=_seconds(airtime),
                 notes=note.text if note else "",
                 actions=tuple(action_lines(action_note.text)) if action_note else (),
                 private=private_note.text if private_note else "",
@@ -150,9 +157,9 @@ def summarise(session: Session) -> SessionSummary:
             for i, s in enumerate(tl.steps)
             if i not in reached
         ),
-        active=active_now,
-        paused=tl.paused_at(now),
-        airtime=tl.airtime(active_now),
+        active=ns_to_seconds(active_now),
+        paused=ns_to_seconds(tl.paused_ns_at(now)),
+        airtime=_seconds(tl.airtime_ns(active_now)),
         joined=tuple(p for p in tl.roster if p not in session.meta.people),
         left=tuple(tl.left),
         seed=session.meta.seed,

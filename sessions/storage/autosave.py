@@ -143,7 +143,7 @@ class Autosaver:
         while not self._stop_heartbeat.is_set() and not self.session.ended:
             # A full disk is reported by the writer; the heartbeat just tries again.
             with contextlib.suppress(OSError):
-                self.store.write_alive(sid, clock.monotonic(), clock.now().isoformat(timespec="seconds"))
+                self.store.write_alive(sid, clock.monotonic_ns(), clock.now().isoformat(timespec="seconds"))
             self._stop_heartbeat.wait(HEARTBEAT)
 
     # -- the writer thread ---------------------------------------------------------------

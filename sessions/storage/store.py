@@ -24,7 +24,7 @@ from peercircle.sessions.files import atomic_write_text, ensure_private_dir, rem
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.atomic import Document, DocumentCache
-from peercircle.sessions.storage.migrations import migrate
+from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
 
 
 class StoreError(Exception):
@@ -124,15 +124,16 @@ class SessionStore:
 
     # -- heartbeat -----------------------------------------------------------------------
 
-    def write_alive(self, session_id: str, mono: float, wall: str) -> None:
-        """When the running session was last known alive; read back after a crash."""
-        beat = json.dumps({"mono": mono, "wall": wall})
+    def write_alive(self, session_id: str, mono_ns: int, wall: str) -> None:
+        """When the running session was last known alive (``Clock.monotonic_ns()`` and wall
+        time); read back after a crash."""
+        beat = json.dumps({"mono_ns": mono_ns, "wall": wall})
         atomic_write_text(self.alive_path(session_id), beat, durable=False)
 
-    def read_alive(self, session_id: str) -> tuple[float | None, str | None]:
+    def read_alive(self, session_id: str) -> tuple[int | None, str | None]:
         try:
             raw = json.loads(self.alive_path(session_id).read_text(encoding="utf-8"))
-            return float(raw["mono"]), str(raw["wall"])
+            return alive_mono_ns(raw), str(raw["wall"])
         except (OSError, ValueError, KeyError, TypeError):
             return None, None
 
@@ -266,7 +267,10 @@ class SessionStore:
                     f"session {session_id} was saved by a newer peercircle (schema {meta.schema}); "
                     "update peercircle to open it"
                 )
-            events = sorted((Event.from_dict(e) for e in raw.get("events", {}).values()), key=lambda e: e.seq)
+            # Every event, whatever the meta says: a file resumed after an upgrade holds
+            # old-shaped events and new ones under a meta already rewritten at the new schema.
+            stored = (migrate_event(e) for e in raw.get("events", {}).values())
+            events = sorted((Event.from_dict(e) for e in stored), key=lambda e: e.seq)
             notes = [Note.from_dict(n) for n in raw.get("notes", {}).values()]
             # Replaying the events is part of reading: bad event data is damage too.
             return Session(meta, events, notes, clock=clock, live=False)

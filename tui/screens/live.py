@@ -153,7 +153,7 @@ class LiveScreen(Screen[None]):
         self._notes_kind = ""
         self.note_kind = "shared"
         self._belled_step = -1
-        self._last_typed: float | None = None
+        self._last_typed: int | None = None  # clock.monotonic_ns() of the last keystroke
         self._shown: dict[str, str] = {}
         self.card: tuple[Deck, int] | None = None
         """The prompt card on screen: its deck and its place in the deck."""
@@ -339,7 +339,7 @@ class LiveScreen(Screen[None]):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         # Auto-advance never moves the group on while the facilitator is typing.
-        self._last_typed = self.session.clock.monotonic()
+        self._last_typed = self.session.clock.monotonic_ns()
         if self._notes_step >= 0:
             self.session.write_note(self._notes_step, event.text_area.text, self._notes_kind)
 
@@ -381,7 +381,7 @@ class LiveScreen(Screen[None]):
         if action == "undo":
             return timeline.undoable() is not None
         if action == "extend_turn":
-            return timeline.current is not None and timeline.turn_planned(timeline.current) is not None
+            return timeline.current is not None and timeline.turn_planned_ns(timeline.current) is not None
         if action == "leave_notes":
             return isinstance(self.focused, TextArea)
         if action == "edit_notes":
