@@ -7,6 +7,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+
 def action_lines(text: str) -> list[str]:
     """The actions in an action note: each non-empty line, without list markers."""
     lines = []
