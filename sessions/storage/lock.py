@@ -26,13 +26,12 @@ class FolderLock:
         folder = DataFolder(data_dir)
         self.path = folder.lock
         self.owner_path = folder.lock_owner
-        # A FileLock of our own per FolderLock (is_singleton=False): two FolderLocks on one
-        # folder in one process must exclude each other as two processes would, and flock
-        # on two separate descriptors does. thread_local=False: the app takes the lock on
-        # one thread and may release it on another at exit.
-        self._file_lock = FileLock(
-            str(self.path), timeout=0, mode=PRIVATE, thread_local=False, is_singleton=False
-        )
+        # A FileLock of our own per FolderLock (not a singleton, filelock's default; the
+        # argument is left out since filelock 3.12 lacks it): two FolderLocks on one folder
+        # in one process must exclude each other as two processes would, and flock on two
+        # separate descriptors does. thread_local=False: the app takes the lock on one
+        # thread and may release it on another at exit. timeout=0: never wait for it.
+        self._file_lock = FileLock(str(self.path), timeout=0, mode=PRIVATE, thread_local=False)
         self._held = False
         self.took_over_from: int | None = None
         """The process id a previous, crashed holder left behind, if any."""
