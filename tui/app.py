@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from peercircle.sessions.engine.clock import Clock, SystemClock
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.files import ensure_private_dir
-from peercircle.sessions.storage.layout import default_data_dir, default_export_dir
+from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.settings import Settings
 from peercircle.sessions.storage.store import SessionStore, StoreError
@@ -48,8 +48,8 @@ class PeerCircleApp(App[None]):
         refresh_interval: float = 0.25,
     ) -> None:
         super().__init__()
-        self.data_dir = data_dir or default_data_dir()
-        self.export_dir = export_dir or default_export_dir(self.data_dir)
+        self.data_dir = data_dir or DataFolder.default().root
+        self.export_dir = export_dir or DataFolder(self.data_dir).export_dir()
         self.clock: Clock = clock or SystemClock()
         self.refresh_interval = refresh_interval
         self.store = SessionStore(self.data_dir, writer=False)
@@ -74,7 +74,7 @@ class PeerCircleApp(App[None]):
         if self._library is None:
             from peercircle.sessions.library.format_file import load_library
 
-            self._library = load_library(self.data_dir / "formats", self.deck_cards())
+            self._library = load_library(DataFolder(self.data_dir).formats, self.deck_cards())
         return self._library
 
     @property
@@ -83,7 +83,7 @@ class PeerCircleApp(App[None]):
         if self._decks is None:
             from peercircle.sessions.library.decks import load_decks
 
-            self._decks = load_decks(self.data_dir / "decks")
+            self._decks = load_decks(DataFolder(self.data_dir).decks)
         return self._decks
 
     def deck_cards(self) -> dict[str, list[str]]:

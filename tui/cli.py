@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from peercircle import __version__
-from peercircle.sessions.storage.layout import default_data_dir
+from peercircle.sessions.storage.layout import DataFolder
 from peercircle.tui.cli_export import add_export_command, run_export
 from peercircle.tui.cli_formats import add_format_commands, run_formats
 
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    data_dir: Path = args.data_dir or default_data_dir()
+    data_dir: Path = args.data_dir or DataFolder.default().root
     try:
         if args.command == "list":
             return _list(data_dir)

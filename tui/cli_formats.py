@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from peercircle.sessions.storage.layout import DataFolder
+
 if TYPE_CHECKING:
     from peercircle.sessions.library.formats import Format
 
@@ -31,7 +33,7 @@ def add_format_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def user_formats_dir(data_dir: Path) -> Path:
-    return data_dir / "formats"
+    return DataFolder(data_dir).formats
 
 
 def run_formats(args: argparse.Namespace, data_dir: Path) -> int:
@@ -45,7 +47,7 @@ def run_formats(args: argparse.Namespace, data_dir: Path) -> int:
 def _deck_cards(data_dir: Path) -> dict[str, list[str]]:
     from peercircle.sessions.library.decks import load_decks
 
-    return load_decks(data_dir / "decks").card_titles()
+    return load_decks(DataFolder(data_dir).decks).card_titles()
 
 
 def _length(fmt: Format) -> str:

@@ -12,8 +12,10 @@ from importlib import resources
 from pathlib import Path
 
 from peercircle.sessions.files import atomic_write_text, ensure_private_dir
+from peercircle.sessions.storage.layout import DataFolder
 
 FILE_NAME = "agreement.md"
+"""The shipped default's name in ``content/``; the facilitator's copy is ``DataFolder.agreement``."""
 MAX_CHARS = 20_000
 
 
@@ -24,7 +26,7 @@ def default_agreement() -> str:
 def load_agreement(data_dir: Path) -> str:
     """The facilitator's own agreement if they have saved one, else the default."""
     try:
-        text = (data_dir / FILE_NAME).read_text(encoding="utf-8")
+        text = DataFolder(data_dir).agreement.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return default_agreement()
     return text if text.strip() else default_agreement()
@@ -33,11 +35,11 @@ def load_agreement(data_dir: Path) -> str:
 def save_agreement(data_dir: Path, text: str) -> None:
     """Keep the edited agreement for next time (owner-only, written atomically)."""
     ensure_private_dir(data_dir)
-    atomic_write_text(data_dir / FILE_NAME, text[:MAX_CHARS].rstrip() + "\n")
+    atomic_write_text(DataFolder(data_dir).agreement, text[:MAX_CHARS].rstrip() + "\n")
 
 
 def reset_agreement(data_dir: Path) -> None:
-    (data_dir / FILE_NAME).unlink(missing_ok=True)
+    DataFolder(data_dir).agreement.unlink(missing_ok=True)
 
 
 def agreement_line(text: str) -> str:

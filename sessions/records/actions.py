@@ -7,14 +7,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-_WHEN = re.compile(
-    r"\b(by|before|until|on|next|this|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|week|month|end of|eod|asap|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-    r"nov|dec)\b|\d{1,2}[/.-]\d{1,2}|\b\d{1,2}(st|nd|rd|th)\b",
-    re.IGNORECASE,
-)
-_SELF = re.compile(r"\b(i|me|we|us|all|everyone)\b", re.IGNORECASE)
-
 
 def action_lines(text: str) -> list[str]:
     """The actions in an action note: each non-empty line, without list markers."""
@@ -35,13 +27,17 @@ def open_action_count(text: str) -> int:
 
 
 def smart_gaps(action: str, people: tuple[str, ...]) -> list[str]:
-    """What an action still lacks: 'who' (nobody named) and 'by when' (no time given)."""
+    """What an action still lacks: 'who' (nobody set to do it) and 'by when' (no due date).
+
+    Read exactly as the export reads the line (``parse_action``), so the live reminder and
+    the record never disagree; only without the export's fallback to the step's presenter,
+    since the reminder is there to get the group to say who.
+    """
+    item = parse_action(action, None, people)
     gaps = []
-    lowered = action.casefold()
-    named = any(re.search(rf"\b{re.escape(p.casefold())}\b", lowered) for p in people)
-    if not named and not _SELF.search(action):
+    if not item.who:
         gaps.append("who")
-    if not _WHEN.search(action):
+    if not item.when:
         gaps.append("by when")
     return gaps
 
@@ -67,14 +63,24 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)|\d{{1,2}}:\d{{2}})"
 )
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|a\s+couple\s+of|a\s+few)"
 _RELATIVE = (
-    rf"(?:today|tonight|tomorrow|asap|eod|end\s+of\s+(?:the\s+)?(?:day|week|month|year)"
+    rf"(?:today|tonight|tomorrow|asap|eod|eow"
+    rf"|end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|year|term|quarter|{_MONTH})"
     rf"|(?:next|this|our\s+next|the\s+next)\s+(?:{_WEEKDAY}|week|month|fortnight|session|meeting|"
-    rf"supervision|set|circle|group|time)|{_WEEKDAY}"
-    r"|in\s+(?:\d+|a|one|two|three|four|six)\s+(?:days?|weeks?|months?))"
+    rf"supervision|set|circle|group|time|term)|{_WEEKDAY}"
+    rf"|(?:in|within)\s+{_NUMBER}\s+(?:days?|weeks?|months?|fortnights?))"
+)
+_ANCHORED = (
+    # A month alone, or a day of the month alone, is a due date only after a word that
+    # makes it one: "in May" and "by the 12th" are, "Ann may call" and "the 3rd floor" not.
+    rf"(?:(?:by|before|until|till|in|during|early|mid|late)\s+(?:the\s+)?{_MONTH}"
+    r"|(?:by|before|until|till|on|for|no\s+later\s+than)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)"
+    r"(?!\s+(?:floor|place|row|time|attempt|draft|version)))"
 )
 WHEN_PHRASE = re.compile(
-    rf"\b(?:(?:by|before|until|till|on|for|at|no\s+later\s+than)\s+(?:the\s+)?)?(?:{_DATE}|{_RELATIVE})\b"
+    rf"\b(?:(?:by|before|until|till|on|for|at|no\s+later\s+than)\s+(?:the\s+)?)?"
+    rf"(?:{_DATE}|{_RELATIVE}|{_ANCHORED})\b"
     rf"(?:\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?\b)?",
     re.IGNORECASE,
 )
@@ -82,6 +88,11 @@ WHEN_PHRASE = re.compile(
 _PARTS = re.compile(r"\s*[—–]\s*|\s*;\s*|\s+-\s+")
 _TICK = re.compile(r"^\[([ xX])\]\s*")
 _ME = re.compile(r"(?:i|me|myself|(?:the\s+)?presenter)", re.IGNORECASE)
+_SELF_START = re.compile(
+    r"(?:(?P<us>we|all\s+of\s+us|everyone|everybody|the\s+(?:whole\s+)?group)|i)\b(?!\.)",
+    re.IGNORECASE,
+)
+"""A line that starts with who does it, in the first person: "I will ...", "We all ..."."""
 _US = re.compile(r"(?:we|us|all|all of us|everyone|everybody|(?:the\s+)?(?:whole\s+)?group)", re.IGNORECASE)
 
 
@@ -151,6 +162,13 @@ def _when_in(what: str) -> tuple[str, str]:
     return what, when
 
 
+def due_date(text: str) -> str:
+    """The due date written in an action line ("by Friday", "next week", "on 12 Dec",
+    "tomorrow", "end of month"), or "" when there is none. "next" with no time after it,
+    "read up on" and "may" the verb are not due dates."""
+    return _when_in(" ".join(text.split()))[1]
+
+
 def parse_action(line: str, presenter: str | None, people: tuple[str, ...]) -> ActionItem:
     """Read "what — who — by when" (also with ';' or ' - ' between the parts).
 
@@ -188,6 +206,13 @@ def parse_action(line: str, presenter: str | None, people: tuple[str, ...]) -> A
             owners = people_named(who, people)
     else:
         starter, what = _starts_with_person(what, people)
-        owner = starter or presenter
-        who, owners = (owner, (owner,)) if owner else ("", ())
+        self_start = _SELF_START.match(what)
+        if starter:
+            who, owners = starter, (starter,)
+        elif self_start and self_start.group("us"):
+            who, owners = "everyone", people  # "We all read chapter 3": the whole group
+        elif self_start and not presenter:
+            who, owners = self_start.group(0), ()  # "I will ...": someone said who, unnamed
+        else:
+            who, owners = (presenter, (presenter,)) if presenter else ("", ())
     return ActionItem(what, who, when, owners, done)

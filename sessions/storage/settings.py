@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from peercircle.sessions.files import atomic_write_text
+from peercircle.sessions.storage.layout import DataFolder
 
 
 @dataclass
@@ -19,7 +20,7 @@ class Settings:
     @classmethod
     def load(cls, data_dir: Path) -> Settings:
         try:
-            raw = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
+            raw = json.loads(DataFolder(data_dir).settings.read_text(encoding="utf-8"))
             days = raw.get("retention_days")
             theme = raw.get("theme")
             return cls(retention_days=int(days) if days else None, theme=str(theme) if theme else None)
@@ -27,7 +28,7 @@ class Settings:
             return cls()  # missing or unreadable settings fall back to the defaults
 
     def save(self, data_dir: Path) -> None:
-        atomic_write_text(data_dir / "settings.json", json.dumps(asdict(self), indent=2))
+        atomic_write_text(DataFolder(data_dir).settings, json.dumps(asdict(self), indent=2))
 
 
 def parse_age(text: str) -> int:

@@ -24,6 +24,7 @@ from peercircle.sessions.files import atomic_write_text, ensure_private_dir, rem
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.atomic import Document, DocumentCache
+from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
 
 
@@ -88,9 +89,10 @@ _INDEX_FIELDS = {f.name for f in fields(IndexEntry)}
 class SessionStore:
     def __init__(self, data_dir: Path, writer: bool = True) -> None:
         self.data_dir = data_dir
-        self.sessions_dir = data_dir / "sessions"
-        self.index_path = data_dir / "index.json"
-        self.quarantine_dir = data_dir / "quarantine"
+        folder = DataFolder(data_dir)
+        self.sessions_dir = folder.sessions
+        self.index_path = folder.index
+        self.quarantine_dir = folder.quarantine
         self.quarantined: list[str] = []
         """Messages about damaged files moved aside, for the app to tell the user."""
         self._listing: list[IndexEntry] | None = None

@@ -27,6 +27,7 @@ from peercircle.sessions.library.format_file import (
     slug,
 )
 from peercircle.sessions.library.formats import Format, Phase
+from peercircle.sessions.storage.layout import DataFolder
 
 
 def free_path(folder: Path, name: str, taken_ids: set[str]) -> Path:
@@ -166,7 +167,7 @@ class EditFormatScreen(Screen[str | None]):
         if self.app.read_only:
             error.update("⚠ This window is read-only (another peercircle has the data folder).")
             return
-        folder = self.app.data_dir / "formats"
+        folder = DataFolder(self.app.data_dir).formats
         library = self.app.library
         if any(other.name.casefold() == fmt.name.casefold() for other in library.formats):
             error.update(Text(f"⚠ There is already a format called '{fmt.name}'; choose another name."))
