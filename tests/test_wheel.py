@@ -64,9 +64,20 @@ def test_the_wheel_holds_one_package_and_works_beside_tui_and_content(tmp_path: 
         _squatter(tmp_path, "sessions", "raise ImportError('not peercircle')\n"),
     ]
     site = tmp_path / "site"
-    _pip("install", "--no-deps", "--no-build-isolation", "-q", "--target", str(site), str(wheel), cwd=tmp_path)
+    _pip(
+        "install", "--no-deps", "--no-build-isolation", "-q", "--target", str(site), str(wheel), cwd=tmp_path
+    )
     for project in squatters:
-        _pip("install", "--no-deps", "--no-build-isolation", "-q", "--target", str(site), str(project), cwd=tmp_path)
+        _pip(
+            "install",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "--target",
+            str(site),
+            str(project),
+            cwd=tmp_path,
+        )
     assert {"tui", "content", "sessions", "peercircle"} <= {p.name for p in site.iterdir()}
 
     # A clean interpreter: a new venv that sees the installed copy and the dependencies,

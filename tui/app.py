@@ -182,11 +182,12 @@ class PeerCircleApp(App[None]):
         """Below the minimum size, say so plainly instead of drawing a broken layout."""
         width, height = event.size.width, event.size.height
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
+        screen = self.screen
+        showing = isinstance(screen, TooSmallScreen)
         if small and not showing:
             self.push_screen(TooSmallScreen())
-        elif small:
-            self.screen.show(width, height)
+        elif isinstance(screen, TooSmallScreen) and small:
+            screen.show(width, height)
         elif showing:
             self.pop_screen()
 

@@ -476,7 +476,11 @@ class Session:
         else:
             speaker = tl.floor
         turn_planned = tl.turn_planned(tl.current) if tl.current else None
-        turn_remaining = turn_planned - tl.turn_used(tl.current, active) if turn_planned is not None else None
+        turn_remaining = (
+            turn_planned - tl.turn_used(tl.current, active)
+            if turn_planned is not None and tl.current
+            else None
+        )
         scheduled = projected = None
         if tl.started and self.live and not tl.ended:
             members = len(tl.members())

@@ -9,7 +9,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from peercircle.sessions.engine.session import Session
@@ -20,10 +19,11 @@ from peercircle.sessions.library.agreement import (
     save_agreement,
 )
 from peercircle.sessions.library.formats import Format
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("enter,s", "start", "Agree and start", priority=False),
         Binding("e", "edit", "Edit"),

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peercircle.sessions.engine.timefmt import minutes_text
 from peercircle.sessions.library.format_file import FormatError
 from peercircle.sessions.library.formats import Format
+from peercircle.tui.base import PeerCircleScreen
 
 INVALID_PREFIX = "invalid:"
 
@@ -75,7 +75,7 @@ def problem_preview(error: FormatError) -> Text:
     return text
 
 
-class ChooseFormatScreen(Screen[None]):
+class ChooseFormatScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "copy_and_edit", "Copy and edit"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from peercircle.sessions.engine.session import GroupError, check_group, clean_names
 from peercircle.sessions.library.formats import Format
+from peercircle.tui.base import PeerCircleScreen
 
 
 class PresenterPicker(SelectionList[str]):
@@ -25,7 +25,7 @@ class PresenterPicker(SelectionList[str]):
         self.screen.action_start()  # type: ignore[attr-defined]
 
 
-class GroupScreen(Screen[None]):
+class GroupScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+s", "start", "Start session"),

@@ -8,17 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from peercircle.sessions.engine.timefmt import minutes_text
 from peercircle.sessions.storage.store import IndexEntry, StoreError
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
 
 HISTORY_ROWS = 50
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session"),
         Binding("h", "app.history", "History & search"),

@@ -17,7 +17,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, TextArea
 
 from peercircle.sessions.engine.session import LiveView, Session
@@ -25,6 +24,7 @@ from peercircle.sessions.engine.timefmt import clock_text, countdown_text
 from peercircle.sessions.library.decks import Deck
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import nudge
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.keymap import LIVE_CONTROLS
 from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.deck import HIDE, DeckScreen, card_text
@@ -101,7 +101,7 @@ def roster_line(view: LiveView) -> str:
     return "   ".join(cells)
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(PeerCircleScreen[None]):
     # Focus stays where the facilitator left it (notes or not) after a dialog closes.
     AUTO_FOCUS = ""
     BINDINGS = [
