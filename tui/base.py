@@ -1,4 +1,4 @@
-"""Screens that know their app is a ``PeerCircleApp``.
+"""Screens that know their app is a ``PeerCircleApp``, and answer their caller once.
 
 Textual types ``self.app`` as a plain ``App``, so every ``self.app.store`` in a screen was
 unchecked. These bases re-declare ``app`` for the type checker only (the same way Textual
@@ -26,3 +26,9 @@ class PeerCircleScreen(Screen[ResultT]):
 
     if TYPE_CHECKING:
         app = getters.app(PeerCircleApp)
+
+    def answer(self, result: ResultT) -> None:
+        """Dismiss with ``result``, as long as this screen is still on top: a second Enter
+        already on its way when the first one answered must not pop the screen below."""
+        if self.app.screen is self:
+            self.dismiss(result)

@@ -121,6 +121,10 @@ FOOTER = (
 """The live screen's footer, in this order (the order of a session rather than of the help's
 groups); every other control is bound but not shown there."""
 
+FOOTER_SINGLE_KEY_ONLY = frozenset({"cards"})
+"""Shown in the footer by the single key only: while typing (when the footer shows the
+ctrl and function keys) a narrow window has no room left for F4."""
+
 _KEY_NAMES = {
     # = is bound with + so that extending needs no shift on most keyboards.
     "+": "plus,equals_sign",
@@ -152,12 +156,16 @@ def live_bindings() -> list[Binding]:
     # Footer controls first, in footer order: the footer shows actions in binding order.
     rank = {action: i for i, action in enumerate(FOOTER)}
     controls.sort(key=lambda c: rank.get(c.action, len(FOOTER)))
-    return [
-        Binding(keys, control.action, control.label, show=control.action in rank)
-        for control in controls
-        for keys in (binding_keys(control.key), binding_keys(control.typing))
-        if keys
-    ]
+    bindings = []
+    for control in controls:
+        shown = control.action in rank
+        single, typing = binding_keys(control.key), binding_keys(control.typing)
+        if single:
+            bindings.append(Binding(single, control.action, control.label, show=shown))
+        if typing:
+            shown = shown and control.action not in FOOTER_SINGLE_KEY_ONLY
+            bindings.append(Binding(typing, control.action, control.label, show=shown))
+    return bindings
 
 
 def help_markdown() -> str:

@@ -1,7 +1,8 @@
 """Step 3 of setting up: the group agreement, read together before the clock starts.
 
 The facilitator can edit it; the edited words are kept for the next session too, and
-each session records the agreement it opened with.
+each session records the agreement it opened with. The screen answers with the words
+agreed (None: Back); the app starts the session.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static, TextArea
 
-from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.agreement import (
     default_agreement,
     load_agreement,
@@ -23,7 +23,7 @@ from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
 
 
-class AgreementScreen(PeerCircleScreen[None]):
+class AgreementScreen(PeerCircleScreen[str | None]):
     BINDINGS = [
         Binding("enter,s", "start", "Agree and start", priority=False),
         Binding("e", "edit", "Edit"),
@@ -32,14 +32,9 @@ class AgreementScreen(PeerCircleScreen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(
-        self, fmt: Format, people: tuple[str, ...], presenters: tuple[str, ...], seed: int | None
-    ) -> None:
+    def __init__(self, fmt: Format) -> None:
         super().__init__()
         self.fmt = fmt
-        self.people = people
-        self.presenters = presenters
-        self.seed = seed
         self.text = ""
         self.editing = False
 
@@ -124,22 +119,7 @@ class AgreementScreen(PeerCircleScreen[None]):
             self.editing = False
             self._show()
             return
-        self.app.pop_screen()
+        self.dismiss(None)
 
     def action_start(self) -> None:
-        from peercircle.tui.screens.live import LiveScreen
-
-        session = Session.new(
-            self.fmt,
-            self.people,
-            self.presenters,
-            clock=self.app.clock,
-            seed=self.seed,
-            agreement=self.text,
-        )
-        self.app.begin_session(session)
-        session.start()
-        # The set-up screens are done with: the live screen replaces them above home.
-        self.app.pop_screen()
-        self.app.pop_screen()
-        self.app.switch_screen(LiveScreen(session))
+        self.answer(self.text)

@@ -140,9 +140,7 @@ class HomeScreen(PeerCircleScreen[None]):
         )
 
     def action_new_session(self) -> None:
-        from peercircle.tui.screens.choose_format import ChooseFormatScreen
-
-        self.app.push_screen(ChooseFormatScreen())
+        self.app.set_up_session()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(str(event.row_key.value))
