@@ -165,11 +165,11 @@ def test_settings_and_agreement_live_where_the_layout_says(data_dir: Path) -> No
 
     data_dir.mkdir()
     Settings(retention_days=30).save(data_dir)
-    save_agreement(data_dir, "# Ours")
+    save_agreement(DataFolder(data_dir).agreement, "# Ours")
     folder = DataFolder(data_dir)
     assert '"retention_days": 30' in folder.settings.read_text(encoding="utf-8")
     assert folder.agreement.read_text(encoding="utf-8").startswith("# Ours")
-    assert load_agreement(data_dir).startswith("# Ours")
+    assert load_agreement(DataFolder(data_dir).agreement).startswith("# Ours")
 
 
 # -- the lock --------------------------------------------------------------------------------

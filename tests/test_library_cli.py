@@ -15,6 +15,7 @@ from peercircle.sessions.library.agreement import (
     reset_agreement,
     save_agreement,
 )
+from peercircle.sessions.storage.layout import DataFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,13 +128,15 @@ def test_the_default_agreement_covers_what_a_group_must_agree() -> None:
 
 
 def test_an_edited_agreement_is_kept_privately_and_can_be_reset(data_dir: Path) -> None:
-    save_agreement(data_dir, "# Ours\n\n## Phones away\n\n## What is said here stays here\n")
+    save_agreement(
+        DataFolder(data_dir).agreement, "# Ours\n\n## Phones away\n\n## What is said here stays here\n"
+    )
     path = data_dir / "agreement.md"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_agreement(data_dir).startswith("# Ours")
-    assert agreement_line(load_agreement(data_dir)) == "Phones away; What is said here stays here"
-    reset_agreement(data_dir)
-    assert load_agreement(data_dir) == default_agreement()
+    assert load_agreement(path).startswith("# Ours")
+    assert agreement_line(load_agreement(path)) == "Phones away; What is said here stays here"
+    reset_agreement(path)
+    assert load_agreement(path) == default_agreement()
     assert agreement_line("Just one line of words\nand more") == "Just one line of words"
 
 

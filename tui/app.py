@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -17,7 +18,10 @@ from textual.theme import Theme
 if TYPE_CHECKING:
     from peercircle.sessions.library.decks import DeckLibrary
     from peercircle.sessions.library.format_file import Library
+    from peercircle.sessions.library.formats import Format
     from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.tui.screens.choose_format import ChooseFormatScreen
+    from peercircle.tui.screens.group import GroupChoice, GroupScreen
 
 from peercircle.sessions.engine.clock import Clock, SystemClock
 from peercircle.sessions.engine.session import Session
@@ -30,6 +34,8 @@ from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from peercircle.tui.themes import THEMES
+
+Answer = TypeVar("Answer")
 
 
 class PeerCircleApp(App[None]):
@@ -182,11 +188,12 @@ class PeerCircleApp(App[None]):
         """Below the minimum size, say so plainly instead of drawing a broken layout."""
         width, height = event.size.width, event.size.height
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
+        screen = self.screen
+        showing = isinstance(screen, TooSmallScreen)
         if small and not showing:
             self.push_screen(TooSmallScreen())
-        elif small:
-            self.screen.show(width, height)
+        elif isinstance(screen, TooSmallScreen) and small:
+            screen.show(width, height)
         elif showing:
             self.pop_screen()
 
@@ -266,6 +273,82 @@ class PeerCircleApp(App[None]):
 
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
+
+    # -- setting up a session: format -> group -> agreement -> live -----------------------
+    #
+    # Each step's screen only answers (its dismiss result; None is Back) and the app decides
+    # what comes next, so no screen knows its successor or how many screens lie under it.
+    # A step left forwards is kept alive (installed), so Back shows it again exactly as it
+    # was left (highlight, typed names, focus); a step left backwards is dropped, so going
+    # forward again starts it afresh.
+
+    def set_up_session(self) -> None:
+        """Start setting up a new session (home's n)."""
+        from peercircle.tui.screens.choose_format import ChooseFormatScreen
+
+        choose = ChooseFormatScreen()
+        self._ask(choose, partial(self._format_chosen, choose))
+
+    def _ask(
+        self, step: Screen[Answer | None], then: Callable[[Answer | None], None], keep: bool = True
+    ) -> None:
+        if keep and not self.is_screen_installed(step):
+            self.install_screen(step, f"set-up-{id(step)}")
+        self.push_screen(step, then)
+
+    def _drop(self, *steps: Screen[Any]) -> None:
+        """Let Textual forget set-up steps nobody can go back to any more."""
+        for step in steps:
+            if self.uninstall_screen(step) is not None:
+                # Popped while installed, so Textual kept it; once any pending pop has run
+                # (after this refresh) it is removed here, unless that pop removed it already.
+                self.call_after_refresh(self._remove_step, step)
+
+    def _remove_step(self, step: Screen[Any]) -> None:
+        if step.is_attached and step not in self.screen_stack and not self.is_screen_installed(step):
+            step.remove()
+
+    def _format_chosen(self, choose: ChooseFormatScreen, fmt: Format | None) -> None:
+        from peercircle.tui.screens.group import GroupScreen
+
+        if fmt is None:  # Back from the first step: home
+            self._drop(choose)
+            return
+        group = GroupScreen(fmt)
+        self._ask(group, partial(self._group_chosen, choose, group))
+
+    def _group_chosen(
+        self, choose: ChooseFormatScreen, group: GroupScreen, choice: GroupChoice | None
+    ) -> None:
+        from peercircle.tui.screens.agreement import AgreementScreen
+
+        if choice is None:  # Back: the format list as it was left
+            self._drop(group)
+            self._ask(choose, partial(self._format_chosen, choose))
+            return
+        # The last step is never gone back to, so it is not kept.
+        agreement = AgreementScreen(group.fmt)
+        self._ask(agreement, partial(self._agreed, choose, group, choice), keep=False)
+
+    def _agreed(
+        self, choose: ChooseFormatScreen, group: GroupScreen, choice: GroupChoice, agreement: str | None
+    ) -> None:
+        if agreement is None:  # Back: the group as it was left
+            self._ask(group, partial(self._group_chosen, choose, group))
+            return
+        self._drop(choose, group)
+        self.start_session(group.fmt, choice, agreement)
+
+    def start_session(self, fmt: Format, group: GroupChoice, agreement: str) -> None:
+        """Begin recording a new session and show it live, above home."""
+        from peercircle.tui.screens.live import LiveScreen
+
+        session = Session.new(
+            fmt, group.people, group.presenters, clock=self.clock, seed=group.seed, agreement=agreement
+        )
+        self.begin_session(session)
+        session.start()
+        self.push_screen(LiveScreen(session))
 
     # -- the running session -------------------------------------------------------------
 

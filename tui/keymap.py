@@ -1,12 +1,17 @@
-"""Every control, once: the help screen, the command palette and the README table agree.
+"""Every control, once: the live screen's key bindings, the help screen, the command
+palette and the README table are all read from this table, so they cannot disagree.
 
 ``key`` works when the notes editor is not focused; ``typing`` also works while typing
 notes (a focused editor swallows printable keys, so those are ctrl or function keys).
+Both are written as the help shows them (``+``, ``F10``, ``i or enter``);
+:func:`binding_keys` turns them into Textual's key names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from textual.binding import Binding
 
 
 @dataclass(frozen=True)
@@ -15,43 +20,63 @@ class Control:
     key: str
     typing: str = ""
     action: str = ""
-    """The live screen's action, for the command palette; empty when not a live control."""
+    """The live screen's action; empty when the control is not a live-screen binding."""
+    label: str = ""
+    """Its short name on the live screen (the footer and Textual's keys panel)."""
+    palette: bool = True
+    """Offered in the command palette too (moving focus in or out of the notes is not:
+    the palette itself takes the focus)."""
 
 
 GROUPS: dict[str, tuple[Control, ...]] = {
     "Time": (
-        Control("Pause or resume the clock", "space", "ctrl+t", "toggle_pause"),
-        Control("Extend the phase by a minute", "+", "ctrl+up", "extend_phase(1)"),
-        Control("Trim the phase by a minute", "-", "ctrl+down", "extend_phase(-1)"),
-        Control("Extend the turn by a minute", "]", "ctrl+shift+up", "extend_turn(1)"),
-        Control("Trim the turn by a minute", "[", "ctrl+shift+down", "extend_turn(-1)"),
-        Control("Auto-advance at zero on or off", "A", "palette", "auto_advance"),
-        Control("Bell on or off", "m", "palette", "mute"),
+        Control("Pause or resume the clock", "space", "ctrl+t", "toggle_pause", "Pause"),
+        Control("Extend the phase by a minute", "+", "ctrl+up", "extend_phase(1)", "+1 min"),
+        Control("Trim the phase by a minute", "-", "ctrl+down", "extend_phase(-1)", "-1 min"),
+        Control("Extend the turn by a minute", "]", "ctrl+shift+up", "extend_turn(1)", "Turn +1"),
+        Control("Trim the turn by a minute", "[", "ctrl+shift+down", "extend_turn(-1)", "Turn -1"),
+        Control("Auto-advance at zero on or off", "A", "palette", "auto_advance", "Auto-advance"),
+        Control("Bell on or off", "m", "palette", "mute", "Mute bell"),
     ),
     "Speakers": (
-        Control("Next speaker", "n", "ctrl+n", "next_speaker"),
-        Control("Previous speaker (their time comes back)", "b", "ctrl+b", "previous_speaker"),
-        Control("Pass: the speaker passes their turn", "p", "ctrl+o", "pass_turn"),
+        Control("Next speaker", "n", "ctrl+n", "next_speaker", "Next"),
+        Control("Previous speaker (their time comes back)", "b", "ctrl+b", "previous_speaker", "Back"),
+        Control("Pass: the speaker passes their turn", "p", "ctrl+o", "pass_turn", "Pass"),
         Control("Give the floor to person 1-9", "1-9", "ctrl+g"),
-        Control("People: give the floor, late arrival, someone leaves", "g", "ctrl+g", "people"),
-        Control("Next up: quietest first or seating order", "q", "ctrl+g q", "quietest_first"),
+        Control("People: give the floor, late arrival, someone leaves", "g", "ctrl+g", "people", "People"),
+        Control(
+            "Next up: quietest first or seating order", "q", "ctrl+g q", "quietest_first", "Quietest first"
+        ),
     ),
     "Phases": (
-        Control("Next phase", "f", "ctrl+f", "next_phase"),
-        Control("Undo the last advance", "u", "ctrl+r", "undo"),
-        Control("End the session", "e", "F10", "end_session"),
+        Control("Next phase", "f", "ctrl+f", "next_phase", "Phase▸"),
+        Control("Undo the last advance", "u", "ctrl+r", "undo", "Undo"),
+        Control("End the session", "e", "F10", "end_session", "End"),
     ),
     "Prompt cards": (
-        Control("Put a prompt card on screen (or hide it)", "c", "F4", "cards"),
-        Control("Next card in the deck", ".", "palette", "step_card(1)"),
-        Control("Previous card in the deck", ",", "palette", "step_card(-1)"),
+        Control("Put a prompt card on screen (or hide it)", "c", "F4", "cards", "Card"),
+        Control("Next card in the deck", ".", "palette", "step_card(1)", "Next card"),
+        Control("Previous card in the deck", ",", "palette", "step_card(-1)", "Previous card"),
     ),
     "Notes": (
-        Control("Shared notes, actions or private notes", "k", "F2", "next_note_kind"),
-        Control("Start the note line with the speaker's name (their learning)", "@", "F3", "attribute"),
-        Control("Projector mode: hide facilitator-only things", "v", "F9", "toggle_projector"),
-        Control("Back into the notes", "i or enter", ""),
-        Control("Leave the notes (single keys work again)", "", "escape"),
+        Control("Shared notes, actions or private notes", "k", "F2", "next_note_kind", "Note kind"),
+        Control(
+            "Start the note line with the speaker's name (their learning)",
+            "@",
+            "F3",
+            "attribute",
+            "Speaker's line",
+        ),
+        Control("Projector mode: hide facilitator-only things", "v", "F9", "toggle_projector", "Projector"),
+        Control("Back into the notes", "i or enter", "", "edit_notes", "Notes", palette=False),
+        Control(
+            "Leave the notes (single keys work again)",
+            "",
+            "escape",
+            "leave_notes",
+            "Leave notes",
+            palette=False,
+        ),
     ),
     "Everywhere": (
         Control("This help", "?", "F1"),
@@ -78,7 +103,69 @@ GROUPS: dict[str, tuple[Control, ...]] = {
     ),
 }
 
-LIVE_CONTROLS = tuple(c for group in GROUPS.values() for c in group if c.action)
+LIVE_CONTROLS = tuple(c for group in GROUPS.values() for c in group if c.action and c.palette)
+"""The live screen's controls offered by name in the command palette."""
+
+FOOTER = (
+    "toggle_pause",
+    "next_speaker",
+    "pass_turn",
+    "next_phase",
+    "undo",
+    "people",
+    "end_session",
+    "cards",
+    "edit_notes",
+    "leave_notes",
+)
+"""The live screen's footer, in this order (the order of a session rather than of the help's
+groups); every other control is bound but not shown there."""
+
+FOOTER_SINGLE_KEY_ONLY = frozenset({"cards"})
+"""Shown in the footer by the single key only: while typing (when the footer shows the
+ctrl and function keys) a narrow window has no room left for F4."""
+
+_KEY_NAMES = {
+    # = is bound with + so that extending needs no shift on most keyboards.
+    "+": "plus,equals_sign",
+    "-": "minus",
+    "]": "right_square_bracket",
+    "[": "left_square_bracket",
+    ".": "full_stop",
+    ",": "comma",
+    "@": "at",
+}
+
+
+def binding_keys(written: str) -> str:
+    """Textual's key names for a key as the help writes it: ``+`` -> ``plus,equals_sign``,
+    ``F10`` -> ``f10``, ``i or enter`` -> ``i,enter``. Empty when it is no single key:
+    ``palette`` (only by name) or a sequence such as ``ctrl+g q`` (handled by a dialog)."""
+    names = []
+    for part in written.split(" or ") if written else ():
+        if part == "palette" or " " in part:
+            return ""
+        # A single character is kept as it is: "A" (shift+a) is not "a".
+        names.append(_KEY_NAMES.get(part, part if len(part) == 1 else part.lower()))
+    return ",".join(names)
+
+
+def live_bindings() -> list[Binding]:
+    """The live screen's bindings: each control's single key and its while-typing key."""
+    controls = [c for group in GROUPS.values() for c in group if c.action]
+    # Footer controls first, in footer order: the footer shows actions in binding order.
+    rank = {action: i for i, action in enumerate(FOOTER)}
+    controls.sort(key=lambda c: rank.get(c.action, len(FOOTER)))
+    bindings = []
+    for control in controls:
+        shown = control.action in rank
+        single, typing = binding_keys(control.key), binding_keys(control.typing)
+        if single:
+            bindings.append(Binding(single, control.action, control.label, show=shown))
+        if typing:
+            shown = shown and control.action not in FOOTER_SINGLE_KEY_ONLY
+            bindings.append(Binding(typing, control.action, control.label, show=shown))
+    return bindings
 
 
 def help_markdown() -> str:

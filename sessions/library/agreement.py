@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 
 from peercircle.sessions.files import atomic_write_text, ensure_private_dir
-from peercircle.sessions.storage.layout import DataFolder
 
 FILE_NAME = "agreement.md"
 """The shipped default's name in ``content/``; the facilitator's copy is ``DataFolder.agreement``."""
@@ -23,23 +22,27 @@ def default_agreement() -> str:
     return resources.files("peercircle.content").joinpath(FILE_NAME).read_text(encoding="utf-8")
 
 
-def load_agreement(data_dir: Path) -> str:
+# These take the file's path (``DataFolder.agreement``): the library sits below storage and
+# does not know the data folder's layout.
+
+
+def load_agreement(path: Path) -> str:
     """The facilitator's own agreement if they have saved one, else the default."""
     try:
-        text = DataFolder(data_dir).agreement.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return default_agreement()
     return text if text.strip() else default_agreement()
 
 
-def save_agreement(data_dir: Path, text: str) -> None:
+def save_agreement(path: Path, text: str) -> None:
     """Keep the edited agreement for next time (owner-only, written atomically)."""
-    ensure_private_dir(data_dir)
-    atomic_write_text(DataFolder(data_dir).agreement, text[:MAX_CHARS].rstrip() + "\n")
+    ensure_private_dir(path.parent)
+    atomic_write_text(path, text[:MAX_CHARS].rstrip() + "\n")
 
 
-def reset_agreement(data_dir: Path) -> None:
-    DataFolder(data_dir).agreement.unlink(missing_ok=True)
+def reset_agreement(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def agreement_line(text: str) -> str:

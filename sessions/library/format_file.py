@@ -379,17 +379,17 @@ def _phase(
         )
     if "card" in values:
         card_line = int(values["card line"])  # type: ignore[call-overload]
-        deck_id = values.get("deck")
-        if deck_id is None:
+        card_deck = values.get("deck")
+        if card_deck is None:
             problems.append(FormatProblem(card_line, "a Card needs a Deck line above it in the same phase"))
-        elif decks is not None and deck_id in decks:
-            titles = [t.casefold() for t in decks[str(deck_id)]]
+        elif decks is not None and card_deck in decks:
+            titles = [t.casefold() for t in decks[str(card_deck)]]
             if str(values["card"]).casefold() not in titles:
                 problems.append(
                     FormatProblem(
                         card_line,
-                        f"the deck '{deck_id}' has no card '{values['card']}'; "
-                        f"its cards are: {', '.join(decks[str(deck_id)])}",
+                        f"the deck '{card_deck}' has no card '{values['card']}'; "
+                        f"its cards are: {', '.join(decks[str(card_deck)])}",
                     )
                 )
     mode = values.get("mode")

@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from peercircle.sessions.records.summary import SessionSummary, TurnSummary
 from peercircle.sessions.text import clean_text
@@ -41,7 +42,7 @@ def _key(name: str) -> str:
 
 
 def _name_pattern(name: str) -> str:
-    parts = []
+    parts: list[str] = []
     for char in name:
         if char.isspace():
             if not parts or parts[-1] != r"\s+":
@@ -129,6 +130,11 @@ def initial(name: str) -> str:
     return next((c.upper() for c in name if c.isalnum()), "P")
 
 
+def _initial_alias(letter: str, n: int) -> str:
+    """ "B." for the first person with that initial, then "B2.", "B3." ..."""
+    return f"{letter}." if n == 1 else f"{letter}{n}."
+
+
 def make_anonymiser(
     people: Iterable[str],
     pseudonyms: dict[str, str] | None = None,
@@ -166,7 +172,7 @@ def make_anonymiser(
             mapping[person] = alias
             continue
         letter = initial(person)
-        mapping[person] = fresh(lambda n, letter=letter: f"{letter}." if n == 1 else f"{letter}{n}.")
+        mapping[person] = fresh(partial(_initial_alias, letter))
     for name, alias in chosen.items():
         if _key(name) not in seen:
             seen.add(_key(name))

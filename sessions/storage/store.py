@@ -311,7 +311,7 @@ class SessionStore:
         try:
             raw = json.loads(self.index_path.read_text(encoding="utf-8"))
             read = [IndexEntry.from_dict(doc) for doc in raw.get("sessions", {}).values()]
-            entries = None if None in read else read
+            entries = None if None in read else [e for e in read if e is not None]
         except (OSError, ValueError, TypeError, AttributeError):
             entries = None
         ids_on_disk = (

@@ -1,7 +1,8 @@
 """Step 3 of setting up: the group agreement, read together before the clock starts.
 
 The facilitator can edit it; the edited words are kept for the next session too, and
-each session records the agreement it opened with.
+each session records the agreement it opened with. The screen answers with the words
+agreed (None: Back); the app starts the session.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
-from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.agreement import (
     default_agreement,
     load_agreement,
@@ -20,10 +19,12 @@ from peercircle.sessions.library.agreement import (
     save_agreement,
 )
 from peercircle.sessions.library.formats import Format
+from peercircle.sessions.storage.layout import DataFolder
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(PeerCircleScreen[str | None]):
     BINDINGS = [
         Binding("enter,s", "start", "Agree and start", priority=False),
         Binding("e", "edit", "Edit"),
@@ -32,14 +33,9 @@ class AgreementScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(
-        self, fmt: Format, people: tuple[str, ...], presenters: tuple[str, ...], seed: int | None
-    ) -> None:
+    def __init__(self, fmt: Format) -> None:
         super().__init__()
         self.fmt = fmt
-        self.people = people
-        self.presenters = presenters
-        self.seed = seed
         self.text = ""
         self.editing = False
 
@@ -57,7 +53,7 @@ class AgreementScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.text = load_agreement(self.app.data_dir)
+        self.text = load_agreement(DataFolder(self.app.data_dir).agreement)
         self._show()
 
     def _show(self) -> None:
@@ -98,7 +94,7 @@ class AgreementScreen(Screen[None]):
         self.editing = False
         if not self.app.read_only:
             try:
-                save_agreement(self.app.data_dir, text)
+                save_agreement(DataFolder(self.app.data_dir).agreement, text)
             except OSError as exc:
                 self.notify(
                     f"Used for this session, but not kept for the next one: {exc.strerror or exc}",
@@ -111,7 +107,7 @@ class AgreementScreen(Screen[None]):
             if yes:
                 self.text = default_agreement()
                 if not self.app.read_only:
-                    reset_agreement(self.app.data_dir)
+                    reset_agreement(DataFolder(self.app.data_dir).agreement)
                 self._show()
 
         self.app.push_screen(
@@ -124,22 +120,7 @@ class AgreementScreen(Screen[None]):
             self.editing = False
             self._show()
             return
-        self.app.pop_screen()
+        self.dismiss(None)
 
     def action_start(self) -> None:
-        from peercircle.tui.screens.live import LiveScreen
-
-        session = Session.new(
-            self.fmt,
-            self.people,
-            self.presenters,
-            clock=self.app.clock,
-            seed=self.seed,
-            agreement=self.text,
-        )
-        self.app.begin_session(session)
-        session.start()
-        # The set-up screens are done with: the live screen replaces them above home.
-        self.app.pop_screen()
-        self.app.pop_screen()
-        self.app.switch_screen(LiveScreen(session))
+        self.answer(self.text)

@@ -1,5 +1,7 @@
 """Step 1 of setting up: pick a format from the library, with a preview of its phases.
 
+The screen answers with the chosen format (None: Back); the app decides what comes next.
+
 The facilitator's own formats are listed after the built-in ones; a file that cannot be
 used is listed too, greyed out, with its first problem, so a typo never hides a format.
 """
@@ -12,13 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peercircle.sessions.engine.timefmt import minutes_text
 from peercircle.sessions.library.format_file import FormatError
 from peercircle.sessions.library.formats import Format
+from peercircle.tui.base import PeerCircleScreen
 
 INVALID_PREFIX = "invalid:"
 
@@ -75,9 +77,9 @@ def problem_preview(error: FormatError) -> Text:
     return text
 
 
-class ChooseFormatScreen(Screen[None]):
+class ChooseFormatScreen(PeerCircleScreen[Format | None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "dismiss(None)", "Back"),
         Binding("e", "copy_and_edit", "Copy and edit"),
         Binding("r", "reload", "Read files again"),
     ]
@@ -136,15 +138,13 @@ class ChooseFormatScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from peercircle.tui.screens.group import GroupScreen
-
         error = self._error(str(event.option.id))
         if error is not None:
             self.notify(f"{error}. Fix the file, then press r.", severity="warning", timeout=6, markup=False)
             return
         fmt = self.app.library.get(str(event.option.id))
         if fmt:
-            self.app.push_screen(GroupScreen(fmt))
+            self.answer(fmt)
 
     def _highlighted(self) -> Format | None:
         option = self.query_one("#formats", OptionList).highlighted_option

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Static
 
 from peercircle.sessions.files import atomic_write_text, ensure_private_dir
@@ -28,6 +27,7 @@ from peercircle.sessions.library.format_file import (
 )
 from peercircle.sessions.library.formats import Format, Phase
 from peercircle.sessions.storage.layout import DataFolder
+from peercircle.tui.base import PeerCircleScreen
 
 
 def free_path(folder: Path, name: str, taken_ids: set[str]) -> Path:
@@ -41,7 +41,7 @@ def free_path(folder: Path, name: str, taken_ids: set[str]) -> Path:
     return path
 
 
-class EditFormatScreen(Screen[str | None]):
+class EditFormatScreen(PeerCircleScreen[str | None]):
     """Dismisses with the new format's id once saved, or None."""
 
     BINDINGS = [

@@ -1,16 +1,30 @@
-"""Step 2 of setting up: who is here, in seating order, who presents, and the turn order."""
+"""Step 2 of setting up: who is here, in seating order, who presents, and the turn order.
+
+The screen answers with a checked ``GroupChoice`` (None: Back); the app decides what comes next.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from peercircle.sessions.engine.session import GroupError, check_group, clean_names
 from peercircle.sessions.library.formats import Format
+from peercircle.tui.base import PeerCircleScreen
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    """Who is here (seating order), who presents (in presenting order), and the turn-order seed."""
+
+    people: tuple[str, ...]
+    presenters: tuple[str, ...]
+    seed: int | None
 
 
 class PresenterPicker(SelectionList[str]):
@@ -22,12 +36,14 @@ class PresenterPicker(SelectionList[str]):
     def action_start(self) -> None:
         if not self.selected and self.highlighted is not None:
             self.select(self.get_option_at_index(self.highlighted).value)
-        self.screen.action_start()  # type: ignore[attr-defined]
+        screen = self.screen
+        if isinstance(screen, GroupScreen):
+            screen.action_start()
 
 
-class GroupScreen(Screen[None]):
+class GroupScreen(PeerCircleScreen[GroupChoice | None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "dismiss(None)", "Back"),
         Binding("ctrl+s", "start", "Start session"),
     ]
 
@@ -143,6 +159,4 @@ class GroupScreen(Screen[None]):
     def action_start(self) -> None:
         if self._problem():
             return
-        from peercircle.tui.screens.agreement import AgreementScreen
-
-        self.app.push_screen(AgreementScreen(self.fmt, self._names(), self._presenters(), self._seed()))
+        self.answer(GroupChoice(self._names(), self._presenters(), self._seed()))

@@ -15,7 +15,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
@@ -30,6 +29,7 @@ from peercircle.sessions.records.history import (
     warm,
 )
 from peercircle.sessions.storage.store import StoreError
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.clipboard import copy_text
 from peercircle.tui.records import save_record
 from peercircle.tui.screens.confirm import ConfirmScreen
@@ -43,7 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 """Control characters (an ANSI escape pasted into a note) never reach the terminal."""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open", show=False),

@@ -8,17 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from peercircle.sessions.engine.timefmt import minutes_text
 from peercircle.sessions.storage.store import IndexEntry, StoreError
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
 
 HISTORY_ROWS = 50
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session"),
         Binding("h", "app.history", "History & search"),
@@ -140,9 +140,7 @@ class HomeScreen(Screen[None]):
         )
 
     def action_new_session(self) -> None:
-        from peercircle.tui.screens.choose_format import ChooseFormatScreen
-
-        self.app.push_screen(ChooseFormatScreen())
+        self.app.set_up_session()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(str(event.row_key.value))

@@ -17,7 +17,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, TextArea
 
 from peercircle.sessions.engine.session import LiveView, Session
@@ -25,7 +24,8 @@ from peercircle.sessions.engine.timefmt import clock_text, countdown_text
 from peercircle.sessions.library.decks import Deck
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import nudge
-from peercircle.tui.keymap import LIVE_CONTROLS
+from peercircle.tui.base import PeerCircleScreen
+from peercircle.tui.keymap import LIVE_CONTROLS, live_bindings
 from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.deck import HIDE, DeckScreen, card_text
 from peercircle.tui.widgets.big_clock import BigClock, big_name
@@ -101,48 +101,13 @@ def roster_line(view: LiveView) -> str:
     return "   ".join(cells)
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(PeerCircleScreen[None]):
     # Focus stays where the facilitator left it (notes or not) after a dialog closes.
     AUTO_FOCUS = ""
+    # From the one table of controls (keymap.py), which the help, the palette and the README
+    # are read from too; only the reassurance for a habitual ctrl+s is the live screen's own.
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("ctrl+t", "toggle_pause", "Pause"),
-        Binding("n", "next_speaker", "Next"),
-        Binding("ctrl+n", "next_speaker", "Next"),
-        Binding("b", "previous_speaker", "Back", show=False),
-        Binding("ctrl+b", "previous_speaker", "Back", show=False),
-        Binding("p", "pass_turn", "Pass"),
-        Binding("ctrl+o", "pass_turn", "Pass"),
-        Binding("f", "next_phase", "Phase▸"),
-        Binding("ctrl+f", "next_phase", "Phase▸"),
-        Binding("u", "undo", "Undo"),
-        Binding("ctrl+r", "undo", "Undo"),
-        Binding("plus,equals_sign", "extend_phase(1)", "+1 min", show=False),
-        Binding("ctrl+up", "extend_phase(1)", "+1 min", show=False),
-        Binding("minus", "extend_phase(-1)", "-1 min", show=False),
-        Binding("ctrl+down", "extend_phase(-1)", "-1 min", show=False),
-        Binding("right_square_bracket", "extend_turn(1)", "Turn +1", show=False),
-        Binding("ctrl+shift+up", "extend_turn(1)", "Turn +1", show=False),
-        Binding("left_square_bracket", "extend_turn(-1)", "Turn -1", show=False),
-        Binding("ctrl+shift+down", "extend_turn(-1)", "Turn -1", show=False),
-        Binding("g", "people", "People"),
-        Binding("ctrl+g", "people", "People"),
-        Binding("q", "quietest_first", "Quietest first", show=False),
-        Binding("A", "auto_advance", "Auto-advance", show=False),
-        Binding("m", "mute", "Mute bell", show=False),
-        Binding("e", "end_session", "End"),
-        Binding("f10", "end_session", "End"),
-        Binding("k", "next_note_kind", "Note kind", show=False),
-        Binding("f2", "next_note_kind", "Note kind", show=False),
-        Binding("c", "cards", "Card"),
-        Binding("f3,at", "attribute", "Speaker's line", show=False),
-        Binding("f4", "cards", "Card", show=False),
-        Binding("full_stop", "step_card(1)", "Next card", show=False),
-        Binding("comma", "step_card(-1)", "Previous card", show=False),
-        Binding("v", "toggle_projector", "Projector", show=False),
-        Binding("f9", "toggle_projector", "Projector", show=False),
-        Binding("i,enter", "edit_notes", "Notes"),
-        Binding("escape", "leave_notes", "Leave notes"),
+        *live_bindings(),
         Binding("ctrl+s", "save_notes", "Save", show=False),
     ]
 

@@ -14,19 +14,19 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.records.anonymise import Anonymiser, make_anonymiser
 from peercircle.sessions.records.export import export_filename, render_learning_record, render_markdown
 from peercircle.sessions.records.summary import SessionSummary, summarise
+from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.clipboard import copy_text
 from peercircle.tui.records import save_record
 from peercircle.tui.screens.record_options import WHOLE_SESSION, NameChoices, NamesScreen, PersonScreen
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("x", "export", "Save"),
         Binding("c", "copy", "Copy"),

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Static
+
+from peercircle.tui.base import PeerCircleScreen
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 
 
-class TooSmallScreen(Screen[None]):
+class TooSmallScreen(PeerCircleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="too-small")
 

@@ -62,12 +62,13 @@ LETTERS: dict[str, tuple[str, ...]] = {
 def big_name(name: str, width: int) -> str | None:
     """``name`` in capitals, five rows tall, or None when it has a letter the font lacks
     or would not fit in ``width`` cells (the caller then shows it as plain text)."""
-    glyphs = [GLYPHS[" "] if char == " " else LETTERS.get(char) for char in name.upper()]
-    if not glyphs or any(g is None for g in glyphs):
+    found = [GLYPHS[" "] if char == " " else LETTERS.get(char) for char in name.upper()]
+    glyphs = [g for g in found if g is not None]
+    if not glyphs or len(glyphs) < len(found):
         return None
-    if sum(len(g[0]) + 1 for g in glyphs) - 1 > width:  # type: ignore[index]
+    if sum(len(g[0]) + 1 for g in glyphs) - 1 > width:
         return None
-    return "\n".join(" ".join(g[row] for g in glyphs) for row in range(5))  # type: ignore[index]
+    return "\n".join(" ".join(g[row] for g in glyphs) for row in range(5))
 
 
 def big_text(value: str) -> str:
