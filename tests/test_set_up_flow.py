@@ -91,3 +91,20 @@ async def test_back_from_the_first_step_goes_home(data_dir: Path, clock: FakeClo
         assert isinstance(app.screen, HomeScreen)
         await pilot.pause()
         assert not choose.is_attached
+
+
+async def test_a_second_answer_does_not_pop_the_screen_below(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Two Enters in flight: the second must not dismiss (pop) home from under the next step."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        choose = app.screen
+        assert isinstance(choose, ChooseFormatScreen)
+        fmt = app.library.get("action-learning-set")
+        choose.answer(fmt)
+        choose.answer(fmt)
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, GroupScreen]
