@@ -197,6 +197,7 @@ def parse_action(line: str, presenter: str | None, people: tuple[str, ...]) -> A
             who, when = when, who  # "what; Friday; Ben"
     if not when:
         what, when = _when_in(what)
+    owners: tuple[str, ...]
     if who:
         if _ME.fullmatch(who) and presenter:
             who, owners = presenter, (presenter,)
