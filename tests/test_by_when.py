@@ -94,16 +94,19 @@ def test_we_all_is_the_whole_group_and_i_is_the_presenter() -> None:
 async def test_the_live_screen_reminds_as_the_table_says(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
+    from peercircle.tui.screens.live import LiveScreen
     from tests.test_app import make_app, start_session, text_of
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_session(pilot)
         await pilot.press("f2")  # action notes
-        notes = app.screen.query_one("#notes", TextArea)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        notes = screen.query_one("#notes", TextArea)
         for line, when, has_who in LINES:
             notes.text = line
-            app.screen.refresh_view()
+            screen.refresh_view()
             hint = text_of(app, "#notes-hint")
             gaps = expected_gaps(when, has_who)
             assert ("Action 1 has no" in hint) == bool(gaps), (line, hint)
