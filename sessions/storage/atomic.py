@@ -1,10 +1,11 @@
 """JSON documents that are only ever replaced whole, in one atomic write.
 
-A session file (and the index) is one JSON object of tables, in the shape TinyDB gave
-it: ``{"meta": {"1": {...}}, "events": {"<seq>": {...}}, "notes": {"1": {...}}}``. The
-store builds each new version of a document in memory and writes it with a single
-``files.atomic_write_text``, so a kill at any moment leaves either the old version or
-the new one: never an intermediate state such as TinyDB's ``upsert`` writing
+A session file (and the index) is a TinyDB database: one JSON object of tables,
+``{"meta": {"1": {...}}, "events": {"<seq>": {...}}, "notes": {"1": {...}}}``. The store
+changes it through TinyDB, with TinyDB's ``CachingMiddleware`` holding every change of a
+batch in memory, and then writes the new version with a single
+``files.atomic_write_text`` (``one_write``). A kill at any moment leaves either the old
+version or the new one: never an intermediate state such as TinyDB's ``upsert`` writing
 ``{"meta": {}}`` before inserting.
 
 The writer keeps the last version it wrote, with the file's stat at that moment, so a
@@ -14,11 +15,19 @@ new inode from a replace, a new size or mtime) makes it read the file again.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
 
 from peercircle.sessions.files import atomic_write_text
 
@@ -77,3 +86,45 @@ class DocumentCache:
 
     def forget(self, path: Path) -> None:
         self._known.pop(path, None)
+
+
+class _CachedDocumentStorage(Storage):
+    """A TinyDB storage over a ``DocumentCache``: it reads a private copy of the document
+    (TinyDB changes what it reads in place) and its only write is one atomic replace."""
+
+    def __init__(self, path: Path, docs: DocumentCache, start_empty: bool = False) -> None:
+        self.path = path
+        self.docs = docs
+        self.start_empty = start_empty
+
+    def read(self) -> Document | None:
+        if self.start_empty:
+            return None
+        doc = self.docs.read(self.path)
+        return copy.deepcopy(doc) if doc else None
+
+    def write(self, data: Document) -> None:
+        self.docs.write(self.path, data)
+
+    def close(self) -> None:
+        pass
+
+
+class _OneFlush(CachingMiddleware):
+    # TinyDB's cache flushes itself every WRITE_CACHE_SIZE changes; a batch must reach the
+    # disk as one write, so only ``one_write`` flushes.
+    WRITE_CACHE_SIZE = sys.maxsize
+
+
+@contextmanager
+def one_write(path: Path, docs: DocumentCache, start_empty: bool = False) -> Iterator[TinyDB]:
+    """A TinyDB database on ``path`` whose changes inside the ``with`` block reach the
+    disk as ONE atomic replace when the block ends (and none if nothing changed or the
+    block raised). TinyDB's own operations write the file once per operation (``upsert``
+    even twice: an empty table first), which a kill can catch half-way through a batch."""
+    middleware = _OneFlush(_CachedDocumentStorage)
+    db = TinyDB(path, storage=middleware, docs=docs, start_empty=start_empty)
+    before = None if start_empty else docs.read(path)
+    yield db
+    if middleware.cache is not None and middleware.cache != (before or {}):
+        middleware.flush()

@@ -12,10 +12,15 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from tinydb import Query
+from tinydb.table import Document as TinyDocument
+from tinydb.table import Table
 
 from peercircle.sessions.engine.clock import Clock
 from peercircle.sessions.engine.events import Event
@@ -23,7 +28,7 @@ from peercircle.sessions.engine.session import SCHEMA_VERSION, Note, Session, Se
 from peercircle.sessions.files import atomic_write_text, ensure_private_dir, remove_orphan_temps
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
-from peercircle.sessions.storage.atomic import Document, DocumentCache
+from peercircle.sessions.storage.atomic import DocumentCache, one_write
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
 
@@ -202,26 +207,22 @@ class SessionStore:
         never between its parts. Retrying a batch that was written already is harmless:
         events are keyed by sequence number and notes by id."""
         path = self.path_for(session_id)
-        with self._lock:
-            old = self._docs.read(path)
-            # New tables, never the cached ones changed in place: if the write fails, the
-            # cache still holds what is on disk.
-            meta_table: Document = dict(old.get("meta", {}))
-            event_table: Document = dict(old.get("events", {}))
-            note_table: Document = dict(old.get("notes", {}))
+        with self._lock, one_write(path, self._docs) as db:
             if meta is not None:
-                keys = list(meta_table)
-                meta_table = {keys[0] if len(keys) == 1 else "1": meta.to_dict()}
-            for event in events:
-                event_table.setdefault(str(event.seq), event.to_dict())
+                meta_table = db.table("meta")
+                keys = [doc.doc_id for doc in meta_table.all()]
+                meta_table.truncate()  # in the cache: the file never holds an empty table
+                meta_table.insert(TinyDocument(meta.to_dict(), doc_id=keys[0] if len(keys) == 1 else 1))
+            event_table = db.table("events")
+            new_events = [e for e in events if not event_table.contains(doc_id=e.seq)]
+            event_table.insert_multiple(TinyDocument(e.to_dict(), doc_id=e.seq) for e in new_events)
+            note_table = db.table("notes")
             for note in notes:
-                note_table[_key_for(note_table, note.id)] = note.to_dict()
-            if not meta_table:
-                # A file without its details would not load and would be quarantined.
+                _put(note_table, _doc_id(note_table, note.id), note.to_dict())
+            if not len(db.table("meta")):
+                # A file without its details would not load and would be quarantined;
+                # raising here leaves the file as it was.
                 raise StoreError(f"session {session_id} has no details to save yet")
-            new = {**old, "meta": meta_table, "events": event_table, "notes": note_table}
-            if new != old:
-                self._docs.write(path, new)
 
     def write_meta(self, meta: SessionMeta) -> None:
         self.write_batch(meta.id, meta=meta)
@@ -237,15 +238,13 @@ class SessionStore:
         self._listing = None
         with self._lock:
             try:
-                old = self._docs.read(self.index_path)
+                self._docs.read(self.index_path)
+                damaged = False
             except ValueError:
-                old = {}  # a damaged index: list_sessions rebuilds it when the ids differ
-            table = old.get("sessions")
-            table = dict(table) if isinstance(table, dict) else {}
-            table[_key_for(table, entry.id)] = entry.to_dict()
-            new = {**old, "sessions": table}
-            if new != old:
-                self._docs.write(self.index_path, new)
+                damaged = True  # a damaged index: list_sessions rebuilds it when the ids differ
+            with one_write(self.index_path, self._docs, start_empty=damaged) as db:
+                table = db.table("sessions")
+                _put(table, _doc_id(table, entry.id), entry.to_dict())
 
     def close(self, session_id: str) -> None:
         """The session is no longer being written: drop what is kept of its file."""
@@ -344,13 +343,26 @@ class SessionStore:
         return entries
 
 
-def _key_for(table: Document, doc_id: str) -> str:
-    """The key of the document with this ``id`` field, or the next key as TinyDB numbers
-    them (one more than the largest), so files stay in the shape TinyDB wrote."""
-    for key, doc in table.items():
-        if isinstance(doc, dict) and doc.get("id") == doc_id:
-            return key
-    return str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
+def _put(table: Table, doc_id: int, data: dict[str, Any]) -> None:
+    """Store ``data`` as document ``doc_id``, replacing the old one whole (TinyDB's
+    ``upsert`` merges fields, so a field the new version leaves out would linger)."""
+    if table.contains(doc_id=doc_id):
+
+        def replace(doc: MutableMapping[str, Any]) -> None:
+            doc.clear()
+            doc.update(data)
+
+        table.update(replace, doc_ids=[doc_id])
+    else:
+        table.insert(TinyDocument(data, doc_id=doc_id))
+
+
+def _doc_id(table: Table, key: str) -> int:
+    """The TinyDB id of the document whose ``id`` field is ``key``, or the next free one."""
+    found = table.get(Query().id == key)
+    if isinstance(found, TinyDocument):
+        return found.doc_id
+    return max((doc.doc_id for doc in table.all()), default=0) + 1
 
 
 def _created(iso: str) -> datetime:
