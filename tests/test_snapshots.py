@@ -226,6 +226,7 @@ async def summary(pilot) -> None:
     await pilot.pause()
     await pilot.press("y")
     await pilot.pause()
+    assert "Ann: busy week" in pilot.app.screen.markdown  # below the fold at 80x24
 
 
 async def help_screen(pilot) -> None:
@@ -299,14 +300,52 @@ def shown_text(app) -> str:
     return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
 
 
-def assert_shows(app, *words: str) -> None:
+def assert_shows(app, scene: str, size: tuple[int, int]) -> None:
+    """The words the scene is about are on the screen (and private notes are not)."""
     text = shown_text(app)
-    missing = [w for w in words if w not in text]
+    cut = CUT_AT_80x24.get(scene, ()) if size == (80, 24) else ()
+    missing = [w for w in SHOWS.get(scene, ()) if w not in text and w not in cut]
     assert not missing, f"not on screen: {missing}"
+    shown_anyway = [w for w in NEVER_SHOWN.get(scene, ()) if w in text]
+    assert not shown_anyway, f"on screen but must not be: {shown_anyway}"
 
 
-SHOWS: dict[str, tuple[str, ...]] = {}
+SHOWS: dict[str, tuple[str, ...]] = {
+    "home": ("No sessions yet.", "Press n to start a session"),
+    "choose_format": ("Balint group", "Presentation"),
+    "choose_format_broken_file": ("typo.md cannot be used yet", "unknown speaker mode 'silent'"),
+    "copy_and_edit": ("Action Learning Set (our version)", "Total: 35 min per presenter for 6 people (−10)"),
+    "agreement": ("Group agreement · Check-in round", "Confidentiality and its limits"),
+    "group_with_a_mistake": ("Ann,Bob,ann", "Ann", "Bob", "ann", "appears twice"),
+    "deck_picker": ("Prompt cards", "Heron's six categories of intervention", "Catalytic"),
+    "live_with_a_card": ("Catalytic", "Facilitative"),
+    "live_presenter_with_notes": ("Referral drift", "Aisha (P)", "Ben", "Ciara", "Dev", "Eilidh"),
+    "live_questions_in_overtime": ("OVERTIME", "Clarifying questions", "Next: Dev, Eilidh"),
+    "live_go_round_with_turn_clock": ("Check-in", "1 Ann", "2 Bob", "3 Cat", "4 Dee"),
+    "live_presenter_listens_paused": ("PAUSED", "Aisha listens in silence", "Brainstorm"),
+    "live_dialogue": ("Dialogue", "Aisha and the group"),
+    "live_open_with_a_marked_speaker": ("Process", "Ann (P)", "Bob", "Cat", "Dee", "Eve", "Fay"),
+    "live_silence_is_calm": ("Write on your own", "No talking. Write what stayed with you."),
+    "live_projector_mode": ("PROJECTOR", "shared words"),
+    "summary": ("Session summary", "Ann: busy week", "• Ann", "• Bob", "• Cat"),
+    "summary_anonymised": ("ANONYMISED: 3 people", "• A.", "• B.", "• C.", "busy week"),
+    "history_search": ("busy", "1 of 1 session match", "Check-in round", "Ann: busy week"),
+    "help_screen": ("Pause or resume the clock", "Keys"),
+}
 """Words each scene must show, besides matching its picture."""
+
+NEVER_SHOWN: dict[str, tuple[str, ...]] = {
+    "live_projector_mode": ("private worry",),  # private notes never reach the wall
+    "summary_anonymised": ("Ann", "Bob", "Cat"),
+}
+
+CUT_AT_80x24: dict[str, tuple[str, ...]] = {
+    # The roster is one line: at 80 columns the fifth name is cut (reported; the picture shows it).
+    "live_presenter_with_notes": ("Eilidh",),
+    # Below the fold of the preview: checked in the preview's text instead (summary.py tests).
+    "summary": ("Ann: busy week",),
+    "summary_anonymised": ("busy week",),
+}
 
 
 @pytest.mark.parametrize(("scene", "size", "theme"), SCREEN_CASES)
@@ -316,7 +355,7 @@ def test_screen(snap_compare, make_app, scene: str, size: tuple[int, int], theme
         await SCENES[scene](pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
-        assert_shows(pilot.app, *SHOWS.get(scene, ()))
+        assert_shows(pilot.app, scene, size)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
@@ -363,7 +402,7 @@ def test_library_screen(snap_compare, make_app, scene: str, size: tuple[int, int
         await NEW_SCENES[scene](pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
-        assert_shows(pilot.app, *SHOWS.get(scene, ()))
+        assert_shows(pilot.app, scene, size)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
