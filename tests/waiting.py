@@ -30,3 +30,25 @@ async def settle_workers(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for_command(pilot, title: str) -> None:
+    """Wait until the command palette's search has found ``title`` and highlighted it.
+
+    The palette searches in a worker as the text changes; Enter before the answer arrives
+    picks nothing (or an older answer)."""
+    from textual.command import CommandList
+    from textual.css.query import NoMatches
+
+    def found() -> bool:
+        try:
+            results = pilot.app.screen.query_one(CommandList)
+        except NoMatches:
+            return False
+        index = results.highlighted
+        if index is None or index >= results.option_count:
+            return False
+        prompt = results.get_option_at_index(index).prompt
+        return title in getattr(prompt, "plain", str(prompt))
+
+    await wait_for(pilot, found, what=f"the command palette to offer {title!r}")
