@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from textual.widgets import DataTable, Digits, OptionList, Static, TextArea
+from textual.widgets import DataTable, Digits, Input, OptionList, Static, TextArea
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.tui.app import PeerCircleApp
@@ -14,8 +14,11 @@ from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.screens.summary import SummaryScreen
+from tests.waiting import wait_for_command
 
-# Short names and notes: every simulated key costs ~60 ms of Pilot's idle-waiting here.
+# Every simulated key costs a redraw and Pilot's idle-waiting (tens of ms on a quiet machine,
+# seconds on a busy one), so names and long notes are put into their boxes directly where
+# typing is not what is under test; typing itself is tested with short words.
 NAMES = "Aisha,Ben,Ciara,Dev,Eilidh,Fraser"
 
 
@@ -36,6 +39,21 @@ async def pick_format(pilot, fmt: str) -> None:
     await pilot.pause()
 
 
+def fill(app: PeerCircleApp, selector: str, text: str) -> None:
+    """Put ``text`` in an Input as if typed: the value, and the cursor after it."""
+    box = app.screen.query_one(selector, Input)
+    box.value = text
+    box.cursor_position = len(text)
+
+
+async def write_notes(pilot, text: str) -> None:
+    """Type ``text`` into the focused notes editor in one edit (the app sees one change)."""
+    notes = pilot.app.screen.query_one("#notes", TextArea)
+    assert notes.has_focus
+    notes.insert(text)
+    await pilot.pause()
+
+
 async def start_session(
     pilot, fmt: str = "action-learning-set", names: str = NAMES, presenter_downs: int | None = 0
 ) -> None:
@@ -45,7 +63,7 @@ async def start_session(
     await pick_format(pilot, fmt)
     await pilot.press("enter")
     await pilot.pause()
-    await pilot.press(*names)
+    fill(pilot.app, "#names", names)  # typing names is tested in test_bad_group_input...
     await pilot.press("enter")
     if presenter_downs is not None:
         for _ in range(presenter_downs):
@@ -386,7 +404,7 @@ async def test_every_live_control_is_in_the_command_palette(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Pause or resume")
-        await pilot.pause()
+        await wait_for_command(pilot, "Pause or resume")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.session.view().paused
@@ -401,7 +419,8 @@ async def test_troika_cycles_presenters_chosen_in_order(
         await pick_format(pilot, "troika-consulting")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press(*"Ann,Bob,Cat", "enter")
+        fill(app, "#names", "Ann,Bob,Cat")
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("down", "space", "up", "space", "down", "down", "space", "enter")
         await pilot.pause()
@@ -672,14 +691,15 @@ async def test_note_kinds_and_projector_mode_keep_private_notes_off_the_wall(
         await start_session(pilot)
         session = app.screen.session
         notes = app.screen.query_one("#notes", TextArea)
-        await pilot.press(*"shared words", "f2")
+        await write_notes(pilot, "shared words")
+        await pilot.press("f2")
         assert text_of(app, "#notes-label").startswith("Actions")
-        await pilot.press(*"call the GP")
+        await write_notes(pilot, "call the GP")
         app.screen.refresh_view()
         assert "Action 1 has no who and no by when" in text_of(app, "#notes-hint")
         await pilot.press("f2")
         assert text_of(app, "#notes-label").startswith("Private notes")
-        await pilot.press(*"worried about Ben")
+        await write_notes(pilot, "worried about Ben")
         assert session.note_for(0, "private").text == "worried about Ben"
         await pilot.press("f9")  # projector on: the private note leaves the screen
         assert app.projector and "PROJECTOR" in text_of(app, "#view-tag")

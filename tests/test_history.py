@@ -19,6 +19,7 @@ from peercircle.tui.screens.history import HistoryScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.summary import SummaryScreen
 from tests.past_sessions import make_app, past_session
+from tests.waiting import settle_workers, wait_for, wait_for_command
 
 
 @pytest.fixture
@@ -205,16 +206,19 @@ def test_the_matching_line_shows_where_a_word_was_found(store: SessionStore, thr
 
 
 async def settle(pilot) -> None:
-    """Let the debounce timer fire and the search worker finish."""
-    await pilot.pause(history_delay())
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until the search typed so far has run and its answer is on screen: the pause
+    after typing has passed, and no search (or other worker) is still running.
 
+    Waiting a fixed SEARCH_DELAY + 0.05 s instead raced the timer on a busy machine: the
+    workers were awaited before the search had even started."""
 
-def history_delay() -> float:
-    from peercircle.tui.screens.history import SEARCH_DELAY
+    def searched() -> bool:
+        timer = getattr(pilot.app.screen, "_timer", None)
+        waiting = timer is not None and timer._task is not None and not timer._task.done()
+        return not waiting and all(w.is_finished for w in pilot.app.workers)
 
-    return SEARCH_DELAY + 0.05
+    await wait_for(pilot, searched, what="the history search to run")
+    await settle_workers(pilot)
 
 
 def table(app) -> DataTable:
@@ -363,7 +367,7 @@ async def test_history_from_the_command_palette_and_in_help(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"History: search")
-        await pilot.pause(0.3)
+        await wait_for_command(pilot, "History: search")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)

@@ -14,7 +14,7 @@ from peercircle.tui.screens.choose_format import ChooseFormatScreen
 from peercircle.tui.screens.deck import DeckScreen
 from peercircle.tui.screens.edit_format import EditFormatScreen
 from peercircle.tui.screens.live import LiveScreen
-from tests.test_app import make_app, pick_format, start_session
+from tests.test_app import fill, make_app, pick_format, start_session, write_notes
 from tests.test_library_cli import MINE
 
 
@@ -92,7 +92,10 @@ async def test_copy_and_edit_makes_a_shorter_version_that_runs(
         assert "adapted from Action Learning Set" in fmt.source
         options = app.screen.query_one("#formats", OptionList)
         assert options.highlighted_option.id == fmt.id
-        await pilot.press("enter", *"Ann,Bob,Cat,Dee,Eve,Fay", "enter", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        fill(app, "#names", "Ann,Bob,Cat,Dee,Eve,Fay")
+        await pilot.press("enter", "enter")
         await pilot.pause()
         await pilot.press("enter")  # the agreement
         await pilot.pause()
@@ -108,7 +111,10 @@ async def test_the_agreement_opens_the_session_and_can_be_edited(
         await pilot.press("n")
         await pilot.pause()
         await pick_format(pilot, "check-in-round")
-        await pilot.press("enter", *"Ann,Bob", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        fill(app, "#names", "Ann,Bob")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AgreementScreen)
         assert "Confidentiality" in app.screen.text
@@ -133,7 +139,10 @@ async def test_the_agreement_opens_the_session_and_can_be_edited(
         await pilot.press("n")
         await pilot.pause()
         await pick_format(pilot, "check-in-round")
-        await pilot.press("enter", *"Ann,Bob", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        fill(app, "#names", "Ann,Bob")
+        await pilot.press("enter")
         await pilot.pause()
         assert app.screen.text.startswith("# Ours")
 
@@ -217,8 +226,8 @@ async def test_f3_gives_a_note_line_to_the_speaker_for_their_learning_record(
         await start_session(pilot, fmt="check-in-round", names="Ann,Bob,Cat", presenter_downs=None)
         live = app.screen
         await pilot.press("f3", *"busy week", "enter")
-        await pilot.press("ctrl+n", "f3", "f3", *"I learned to pause")
-        await pilot.pause()
+        await pilot.press("ctrl+n", "f3", "f3")
+        await write_notes(pilot, "I learned to pause")
         notes = live.query_one("#notes", TextArea).text
         assert notes == "Ann: busy week\nBob: I learned to pause"  # a second F3 adds nothing
         record = render_learning_record(summarise(live.session), "Bob")

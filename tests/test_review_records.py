@@ -20,6 +20,7 @@ from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.store import SessionStore
 from tests.past_sessions import make_app, past_session
 from tests.test_library_cli import MINE
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = ("Ann Smith", "Mary-Jane Brown", "Bob")
@@ -128,7 +129,8 @@ async def test_a_format_file_quoting_markup_never_stops_the_app(data_dir: Path, 
     (folder / "odd [b].md").write_text(odd, encoding="utf-8")
     app = make_app(data_dir, FakeClock(), tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.5)  # format problems join the home screen after the first frame
+        # Format problems join the home screen after the first frame.
+        await wait_for(pilot, lambda: "odd [b].md" in str(app.screen.query_one("#problems").render()))
         problems = str(app.screen.query_one("#problems").render())
         assert "odd [b].md" in problems and "'[/bold] oops' is not 'Key: value'" in problems
         await pilot.press("n")

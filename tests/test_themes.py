@@ -10,6 +10,7 @@ from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.storage.settings import Settings
 from peercircle.tui.app import PeerCircleApp
 from peercircle.tui.themes import THEMES, contrast
+from tests.waiting import wait_for_command
 
 
 @pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
@@ -32,11 +33,11 @@ async def test_the_theme_chosen_is_kept_between_runs(data_dir: Path, tmp_path: P
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"theme")  # the palette's "Theme" command lists every theme
-        await pilot.pause()
+        await wait_for_command(pilot, "Theme")
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"projector")
-        await pilot.pause()
+        await wait_for_command(pilot, "peercircle-projector")
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "peercircle-projector"
