@@ -26,6 +26,13 @@ from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.store import SessionStore
 
 
+def say(*words: object) -> None:
+    """One line in ONE write to the pipe, so it arrives whole or not at all. Not print():
+    with PYTHONUNBUFFERED set (as it is on CI machines) print writes each word on its own,
+    and a kill between two of them left "ack" glued to the server's next line."""
+    os.write(sys.stdout.fileno(), (" ".join(str(w) for w in words) + "\n").encode())
+
+
 def write_until_killed(data_dir: Path, sid: str, fmt: Format) -> None:
     """Pick the session up where the last writer died; then record an event and type a
     character into a note, as fast as possible, saying after each save what it holds."""
@@ -48,8 +55,7 @@ def write_until_killed(data_dir: Path, sid: str, fmt: Format) -> None:
         note += "x"
         session.write_note(0, note)
         if saver.flush():
-            # One short write to a pipe (flushed whole): the line arrives whole or not at all.
-            print("ack", len(session.events), len(note), flush=True)
+            say("ack", len(session.events), len(note))
 
 
 def serve(data_dir: Path, sid: str) -> None:
@@ -58,19 +64,18 @@ def serve(data_dir: Path, sid: str) -> None:
     for line in iter(sys.stdin.readline, ""):
         command = line.split()
         if command == ["go"]:
-            sys.stdout.flush()  # nothing buffered may be copied into the child
             pid = os.fork()
             if pid == 0:
                 try:
                     write_until_killed(data_dir, sid, fmt)
                 except BaseException as exc:  # say why, or the test would wait for an ack forever
-                    print("failed", f"{exc.__class__.__name__}: {exc}".replace("\n", " "), flush=True)
+                    say("failed", f"{exc.__class__.__name__}: {exc}".replace("\n", " "))
                 finally:
                     os._exit(1)  # a writer never returns into the server loop
-            print("started", pid, flush=True)
+            say("started", pid)
         elif command[:1] == ["reap"]:
             os.waitpid(int(command[1]), 0)
-            print("reaped", command[1], flush=True)
+            say("reaped", command[1])
 
 
 if __name__ == "__main__":
