@@ -69,3 +69,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="20",
         help="how many times the random-kill test kills its writer (default 20: a few seconds)",
     )
+
+
+# The longest single tests (a wheel build, the thousand-example properties) run first, so
+# no worker is left running one of them alone at the end while the other has finished:
+# with --dist worksteal an idle worker takes the short tests queued behind them.
+SLOW_FIRST = (
+    "tests/test_wheel.py::",
+    "tests/test_export_records.py::test_no_note_text_adds_a_heading_html_or_a_link",
+    "tests/test_session_properties.py::",
+    "tests/test_format_files.py::test_any_printable_name_round_trips",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A stable sort on a fixed key: every worker collects the same order.
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))

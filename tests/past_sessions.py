@@ -3,6 +3,7 @@ summary and clipboard tests)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.format_file import load_library
 from peercircle.sessions.storage.store import IndexEntry, SessionStore
 from peercircle.tui.app import PeerCircleApp
+
+# The built-in formats, read once per process (formats are frozen; nothing here changes the library).
+builtin_library = functools.cache(load_library)
 
 
 def make_app(data_dir: Path, clock: FakeClock, tmp_path: Path) -> PeerCircleApp:
@@ -30,7 +34,7 @@ def past_session(
     end: bool = True,
 ) -> Session:
     """A session run at ``when`` with notes in its first step, saved and indexed."""
-    fmt = load_library().get(format_id)
+    fmt = builtin_library().get(format_id)
     assert fmt is not None
     clock = FakeClock(wall=when.replace(tzinfo=when.tzinfo or UTC))
     session = Session.new(fmt, people, people[0] if fmt.needs_presenter else None, clock=clock)

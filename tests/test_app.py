@@ -14,6 +14,7 @@ from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.screens.summary import SummaryScreen
+from tests.scenes import start_live
 from tests.waiting import wait_for_command
 
 # Every simulated key costs a redraw and Pilot's idle-waiting (tens of ms on a quiet machine,
@@ -54,7 +55,7 @@ async def write_notes(pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def start_session(
+async def start_session_through_set_up(
     pilot, fmt: str = "action-learning-set", names: str = NAMES, presenter_downs: int | None = 0
 ) -> None:
     """Home -> format -> names -> presenter (None: the format has no presenter) -> agreement."""
@@ -73,6 +74,16 @@ async def start_session(
     assert pilot.app.screen.__class__.__name__ == "AgreementScreen"
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def start_session(
+    pilot, fmt: str = "action-learning-set", names: str = NAMES, presenter_downs: int | None = 0
+) -> None:
+    """The live screen of a new session, without the set-up screens (they are not what these
+    tests are about: the whole-session test and test_set_up_flow.py go through them)."""
+    await start_live(pilot, fmt, names, presenter=presenter_downs or 0)
+    if presenter_downs is None:
+        assert not pilot.app.screen.session.meta.presenters
 
 
 def recording(
@@ -101,7 +112,7 @@ async def test_a_whole_session_from_format_to_markdown(
 ) -> None:
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_session(pilot)
+        await start_session_through_set_up(pilot)
         screen = app.screen
         assert isinstance(screen, LiveScreen)
         fmt = screen.session.meta.format

@@ -21,8 +21,8 @@ from textual.widgets import Checkbox, Input, Markdown, OptionList, TextArea
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.tui.app import PeerCircleApp
-from peercircle.tui.screens.agreement import AgreementScreen
 from peercircle.tui.screens.group import GroupScreen
+from tests.scenes import start_live
 from tests.waiting import settle_workers, wait_for
 
 SIZES = [(80, 24), (160, 45)]
@@ -84,14 +84,8 @@ async def _pick(pilot, fmt: str) -> None:
 async def _into_live(
     pilot, fmt: str = "action-learning-set", names: str = "Aisha,Ben,Ciara,Dev,Eilidh"
 ) -> None:
-    await _pick(pilot, fmt)
-    await _group(pilot, names)
-    if isinstance(pilot.app.screen, GroupScreen):
-        await pilot.press("enter")  # the presenter
-        await pilot.pause()
-    assert isinstance(pilot.app.screen, AgreementScreen)
-    await pilot.press("enter")
-    await pilot.pause()
+    """Straight to the live screen (the set-up screens have their own scenes and tests)."""
+    await start_live(pilot, fmt, names)
     pilot.app.screen.query_one(TextArea).cursor_blink = False
 
 

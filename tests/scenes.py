@@ -1,0 +1,36 @@
+"""Straight to the live screen, for tests whose subject is the running session.
+
+Going through the set-up screens (format, group, presenter, agreement) costs a restyle per
+key and per screen; the set-up flow has its own tests (test_set_up_flow.py, the whole-session
+and bad-group-input tests in test_app.py, the troika and seed tests). Here the app is given
+the same answer those screens give: ``PeerCircleApp.start_session`` with the format, the
+``GroupChoice`` and the agreement the agreement screen would show. The stack is the same as
+after the set-up screens (home, then live: the set-up steps are dropped when the session starts).
+"""
+
+from __future__ import annotations
+
+from peercircle.sessions.engine.session import clean_names
+from peercircle.sessions.library.agreement import load_agreement
+from peercircle.sessions.storage.layout import DataFolder
+from peercircle.tui.screens.group import GroupChoice
+from peercircle.tui.screens.live import LiveScreen
+
+
+async def start_live(
+    pilot, fmt: str = "action-learning-set", names: str = "Aisha,Ben,Ciara,Dev,Eilidh", presenter: int = 0
+) -> None:
+    """Start a session of format ``fmt`` from home, as the set-up screens would.
+
+    ``names`` as typed in the group box; ``presenter`` is the position of the one presenter
+    (the highlighted one when Enter is pressed), for formats that have one. No seed."""
+    app = pilot.app
+    await pilot.pause()
+    form = app.library.get(fmt)
+    assert form is not None, fmt
+    people = clean_names(names)
+    presenters = (people[presenter],) if form.needs_presenter else ()
+    agreement = load_agreement(DataFolder(app.data_dir).agreement)
+    app.start_session(form, GroupChoice(people, presenters, None), agreement)
+    await pilot.pause()
+    assert isinstance(app.screen, LiveScreen)
