@@ -17,23 +17,10 @@ from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.formats import Format
 from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.store import SessionStore
+from tests.commands import cli
 from tests.conftest import GROUP
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    if data_dir is not None:
-        env["PEERCIRCLE_HOME"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "peercircle", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
 
 
 @pytest.fixture

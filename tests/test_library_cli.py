@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 from peercircle.sessions.library.agreement import (
@@ -16,8 +13,7 @@ from peercircle.sessions.library.agreement import (
     save_agreement,
 )
 from peercircle.sessions.storage.layout import DataFolder
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.commands import cli
 
 MINE = """# Our 60-minute set 🌱
 
@@ -38,18 +34,6 @@ The set as we run it on Thursdays.
 - Deck: heron
 - Card: Catalytic
 """
-
-
-def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PEERCIRCLE_HOME=str(data_dir))
-    return subprocess.run(
-        [sys.executable, "-m", "peercircle", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
 
 
 def test_formats_list_shows_builtins_user_formats_and_broken_files(data_dir: Path) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,11 +15,11 @@ from peercircle.sessions.records.anonymise import make_anonymiser
 from peercircle.sessions.records.export import export_filename, render_learning_record, render_markdown
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.store import SessionStore
+from tests.commands import cli
 from tests.past_sessions import make_app, past_session
 from tests.test_library_cli import MINE
 from tests.waiting import wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = ("Ann Smith", "Mary-Jane Brown", "Bob")
 
 
@@ -74,18 +71,6 @@ def test_a_file_with_private_notes_never_takes_the_shareable_files_name() -> Non
     summary = summary_with("shared words")
     assert export_filename(summary) != export_filename(summary, include_private=True)
     assert "private" in export_filename(summary, include_private=True)
-
-
-def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PEERCIRCLE_HOME=str(data_dir))
-    return subprocess.run(
-        [sys.executable, "-m", "peercircle", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
 
 
 def test_the_cli_refuses_a_pseudonym_that_is_someone_elses_name(data_dir: Path) -> None:
