@@ -10,9 +10,15 @@ after the set-up screens (home, then live: the set-up steps are dropped when the
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.session import clean_names
 from peercircle.sessions.library.agreement import load_agreement
 from peercircle.sessions.storage.layout import DataFolder
+from peercircle.tui.app import PeerCircleApp
 from peercircle.tui.screens.group import GroupChoice
 from peercircle.tui.screens.live import LiveScreen
 
@@ -34,3 +40,20 @@ async def start_live(
     app.start_session(form, GroupChoice(people, presenters, None), agreement)
     await pilot.pause()
     assert isinstance(app.screen, LiveScreen)
+
+
+def make_app(data_dir: Path, clock: FakeClock, tmp_path: Path) -> PeerCircleApp:
+    # The display timer is left out (tests call tick() themselves): a real-time tick
+    # landing between two steps of a test would otherwise race the fake clock.
+    return PeerCircleApp(
+        data_dir=data_dir, clock=clock, export_dir=tmp_path / "exports", refresh_interval=3600
+    )
+
+
+async def pick_format(pilot, fmt: str) -> None:
+    """Highlight format ``fmt`` in the chooser (the keys to reach it are tested elsewhere)."""
+    options = pilot.app.screen.query_one("#formats", OptionList)
+    options.highlighted = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == fmt
+    )
+    await pilot.pause()

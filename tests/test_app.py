@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from textual.widgets import DataTable, Digits, Input, OptionList, Static, TextArea
+from textual.widgets import DataTable, Digits, Input, Static, TextArea
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.tui.app import PeerCircleApp
@@ -14,30 +14,13 @@ from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.screens.summary import SummaryScreen
-from tests.scenes import start_live
+from tests.scenes import make_app, pick_format, start_live
 from tests.waiting import wait_for_command
 
 # Every simulated key costs a redraw and Pilot's idle-waiting (tens of ms on a quiet machine,
 # seconds on a busy one), so names and long notes are put into their boxes directly where
 # typing is not what is under test; typing itself is tested with short words.
 NAMES = "Aisha,Ben,Ciara,Dev,Eilidh,Fraser"
-
-
-def make_app(data_dir: Path, clock: FakeClock, tmp_path: Path) -> PeerCircleApp:
-    # The display timer is left out (tests call tick() themselves): a real-time tick
-    # landing between two steps of a test would otherwise race the fake clock.
-    return PeerCircleApp(
-        data_dir=data_dir, clock=clock, export_dir=tmp_path / "exports", refresh_interval=3600
-    )
-
-
-async def pick_format(pilot, fmt: str) -> None:
-    """Highlight format ``fmt`` in the chooser (the keys to reach it are tested elsewhere)."""
-    options = pilot.app.screen.query_one("#formats", OptionList)
-    options.highlighted = next(
-        i for i in range(options.option_count) if options.get_option_at_index(i).id == fmt
-    )
-    await pilot.pause()
 
 
 def fill(app: PeerCircleApp, selector: str, text: str) -> None:

@@ -7,26 +7,12 @@ from pathlib import Path
 from textual.widgets import Input, OptionList
 
 from peercircle.sessions.engine.clock import FakeClock
-from peercircle.tui.app import PeerCircleApp
 from peercircle.tui.screens.agreement import AgreementScreen
 from peercircle.tui.screens.choose_format import ChooseFormatScreen
 from peercircle.tui.screens.group import GroupScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
-
-
-def make_app(data_dir: Path, clock: FakeClock, tmp_path: Path) -> PeerCircleApp:
-    return PeerCircleApp(
-        data_dir=data_dir, clock=clock, export_dir=tmp_path / "exports", refresh_interval=3600
-    )
-
-
-async def pick_format(pilot, fmt: str) -> None:
-    options = pilot.app.screen.query_one("#formats", OptionList)
-    options.highlighted = next(
-        i for i in range(options.option_count) if options.get_option_at_index(i).id == fmt
-    )
-    await pilot.pause()
+from tests.scenes import make_app, pick_format
 
 
 async def test_back_from_every_step_and_forward_again(
