@@ -19,12 +19,18 @@ from typing import Protocol
 NS_PER_SECOND = 1_000_000_000
 
 
+MAX_NS = 2**63
+"""No clock reading or length is this large (292 years); a larger number is damage."""
+
+
 def seconds_to_ns(seconds: float) -> int:
     """Whole nanoseconds for a length in seconds: the one place seconds come into the domain."""
-    if not math.isfinite(seconds):
-        # Only a damaged file holds one; ValueError is what reading treats as damage.
+    ns = seconds * NS_PER_SECOND
+    # A finite number of seconds can still overflow (1e300 s); only a damaged file holds
+    # one, and ValueError is what reading treats as damage.
+    if not math.isfinite(ns) or abs(ns) >= MAX_NS:
         raise ValueError(f"not a length of time: {seconds!r}")
-    return round(seconds * NS_PER_SECOND)
+    return round(ns)
 
 
 def ns_to_seconds(ns: int) -> float:

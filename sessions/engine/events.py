@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from peercircle.sessions.engine.clock import MAX_NS
+
 
 class EventKind(StrEnum):
     START = "start"
@@ -81,6 +83,6 @@ class Event:
 
 def exact_int(value: object) -> int:
     """An integer as stored; a float or text here is damage, not something to round."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= MAX_NS:
         raise ValueError(f"expected whole nanoseconds, got {value!r}")
     return value

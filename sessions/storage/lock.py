@@ -50,6 +50,8 @@ class FolderLock:
             return _read_pid(self.owner_path)
         self._held = True
         _make_private(self.path)
+        if self.owner_path.exists():
+            _make_private(self.owner_path)  # left readable by an older version or another umask
         previous = _read_pid(self.owner_path)
         if previous and previous != os.getpid():
             self.took_over_from = previous  # it never cleared its pid: it did not exit cleanly

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from peercircle.sessions.engine.clock import seconds_to_ns
+from peercircle.sessions.engine.events import exact_int
 
 
 def _v1_to_v2(meta: dict) -> dict:
@@ -74,8 +75,5 @@ def alive_mono_ns(beat: dict) -> int:
     """The clock reading in a heartbeat file: whole nanoseconds, or a float in seconds
     from a peercircle before schema 3 (a crash, an upgrade, then the resume)."""
     if "mono_ns" in beat:
-        value = beat["mono_ns"]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"not a clock reading: {value!r}")
-        return value
+        return exact_int(beat["mono_ns"])
     return seconds_to_ns(float(beat["mono"]))

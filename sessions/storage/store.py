@@ -141,7 +141,7 @@ class SessionStore:
         try:
             raw = json.loads(self.alive_path(session_id).read_text(encoding="utf-8"))
             return alive_mono_ns(raw), str(raw["wall"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
             return None, None
 
     # -- removing ------------------------------------------------------------------------
@@ -242,9 +242,17 @@ class SessionStore:
                 damaged = False
             except ValueError:
                 damaged = True  # a damaged index: list_sessions rebuilds it when the ids differ
-            with one_write(self.index_path, self._docs, start_empty=damaged) as db:
-                table = db.table("sessions")
-                _put(table, _doc_id(table, entry.id), entry.to_dict())
+            try:
+                self._put_in_index(entry, start_empty=damaged)
+            except (AttributeError, TypeError, ValueError, KeyError):
+                # JSON, but not an index (a list, a string for an entry): start it afresh;
+                # list_sessions rebuilds the other lines from the session files.
+                self._put_in_index(entry, start_empty=True)
+
+    def _put_in_index(self, entry: IndexEntry, start_empty: bool) -> None:
+        with one_write(self.index_path, self._docs, start_empty=start_empty) as db:
+            table = db.table("sessions")
+            _put(table, _doc_id(table, entry.id), entry.to_dict())
 
     def close(self, session_id: str) -> None:
         """The session is no longer being written: drop what is kept of its file."""
@@ -259,6 +267,7 @@ class SessionStore:
             raise UnknownSession(f"no session with id {session_id!r}; 'peercircle list' shows the ids")
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
+            _check_keys(raw)
             metas = list(raw.get("meta", {}).values())
             if len(metas) != 1:
                 raise ValueError("no session details")
@@ -277,7 +286,7 @@ class SessionStore:
             return Session(meta, events, notes, clock=clock, live=False)
         except DamagedSession:
             raise
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError) as exc:
             reason = f"{exc.__class__.__name__}: {exc}"
             self.quarantine(path, reason)
             raise DamagedSession(f"session file {path.name} is damaged ({reason})") from exc
@@ -328,8 +337,8 @@ class SessionStore:
         for path in sorted(self.sessions_dir.glob("*.json")) if self.sessions_dir.is_dir() else []:
             try:
                 entries.append(IndexEntry.from_session(self.load(path.stem)))
-            except StoreError:
-                continue
+            except (StoreError, ValueError, ArithmeticError):
+                continue  # damaged: quarantined by load, or left out of the list
         if not self.writer:
             return entries
         try:
@@ -341,6 +350,18 @@ class SessionStore:
         except OSError:
             pass  # a read-only folder still lists what it can
         return entries
+
+
+def _check_keys(raw: object) -> None:
+    """Every table's keys are TinyDB document ids (whole numbers). A file with another key
+    would load but could never be saved again (TinyDB reads each key as an int), so it is
+    damage, found when the file is read."""
+    if not isinstance(raw, dict):
+        raise ValueError("not a session file")
+    for name in ("meta", "events", "notes"):
+        table = raw.get(name, {})
+        if not isinstance(table, dict) or not all(isinstance(k, str) and k.isdigit() for k in table):
+            raise ValueError(f"the {name} table is damaged")
 
 
 def _put(table: Table, doc_id: int, data: dict[str, Any]) -> None:
