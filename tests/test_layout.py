@@ -15,7 +15,6 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from peercircle.sessions.storage import layout
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.settings import Settings
@@ -102,7 +101,6 @@ def test_peercircle_home_chooses_the_folder_and_keeps_exports_in_it(
 @linux_only
 def test_the_platform_data_folder(platform_home: Path) -> None:
     assert DataFolder.default().root == platform_home / ".local" / "share" / "peercircle"
-    assert layout.default_data_dir() == DataFolder.default().root
 
 
 @linux_only

@@ -127,26 +127,3 @@ def documents_dir() -> Path | None:
     except (OSError, RuntimeError):  # no home to be found: exports stay in the data folder
         return None
     return documents if documents.is_absolute() and documents.is_dir() else None
-
-
-# The functions earlier code called; both answer from DataFolder.
-
-
-def default_data_dir() -> Path:
-    return DataFolder.default().root
-
-
-def default_export_dir(data_dir: Path) -> Path:
-    return DataFolder(data_dir).export_dir()
-
-
-__all__ = [
-    "APP_NAME",
-    "ENV_EXPORTS",
-    "ENV_HOME",
-    "DataFolder",
-    "default_data_dir",
-    "default_export_dir",
-    "documents_dir",
-    "platform_data_dir",
-]
