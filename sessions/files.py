@@ -87,3 +87,10 @@ def free_name(path: Path, reusable: Callable[[Path], bool]) -> Path:
         candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
         number += 1
     return candidate
+
+
+def size_text(size: int) -> str:
+    """A file size as a person reads it: '256 KB', '10.0 MB' (binary units, as file managers show)."""
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -83,11 +83,14 @@ def _list(data_dir: Path) -> int:
 
 def _check(data_dir: Path, file: Path) -> int:
     from peercircle.sessions.library.format_file import FormatError, Library, load_library, parse_format
+    from peercircle.sessions.library.markdown_file import read_limited
 
     if not file.exists() and not file.is_absolute() and (user_formats_dir(data_dir) / file).exists():
         file = user_formats_dir(data_dir) / file  # a bare name: the file in your formats folder
+    decks = _deck_cards(data_dir)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        # Refused unread when it is huge (or not a file at all): checked like any problem.
+        fmt = parse_format(read_limited(file), str(file), "user", decks)
     except FileNotFoundError:
         print(f"peercircle: {file}: no such file", file=sys.stderr)
         return EXIT_USAGE
@@ -97,9 +100,6 @@ def _check(data_dir: Path, file: Path) -> int:
     except OSError as exc:
         print(f"peercircle: {file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
-    decks = _deck_cards(data_dir)
-    try:
-        fmt = parse_format(text, str(file), "user", decks)
     except FormatError as exc:
         for problem in exc.problems:
             print(f"{file}:{problem.line}: {problem.message}")

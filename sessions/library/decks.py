@@ -22,9 +22,18 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from peercircle.sessions.library.markdown_file import FormatError, FormatProblem, slug, unescape
+from peercircle.sessions.library.markdown_file import (
+    FormatError,
+    FormatProblem,
+    read_limited,
+    slug,
+    unescape,
+)
 
 DECK_KEYS = {"source", "use", "id"}
+MAX_CARDS = 50
+"""The built-in decks have at most 9 cards; each card is a line in the deck chooser, so a
+file with thousands is refused at the first card too many instead of laid out."""
 
 _parser = MarkdownIt("commonmark")
 
@@ -79,6 +88,12 @@ def parse_deck(text: str, path: str = "<deck>", origin: str = "user") -> Deck:
                     problems.append(FormatProblem(line, "only one '#' heading; use '##' for each card"))
                 name = title
             elif tok.tag == "h2":
+                if len(cards) == MAX_CARDS:
+                    # The rest of the file is not read card by card.
+                    problems.append(
+                        FormatProblem(line, f"more than {MAX_CARDS} cards; a deck has at most {MAX_CARDS}")
+                    )
+                    break
                 if any(c["title"].casefold() == title.casefold() for c in cards):
                     problems.append(FormatProblem(line, f"card '{title}' is named twice"))
                 cards.append({"title": title, "line": line, "body": [], "prompts": []})
@@ -157,7 +172,7 @@ def load_decks(user_dir: Path | None = None) -> DeckLibrary:
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:
-                deck = parse_deck(path.read_text(encoding="utf-8-sig"), str(path), "user")
+                deck = parse_deck(read_limited(path, "deck"), str(path), "user")
             except FormatError as exc:
                 errors.append(exc)
                 continue

@@ -34,7 +34,13 @@ from markdown_it import MarkdownIt
 
 from peercircle.sessions.library.decks import load_decks
 from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
-from peercircle.sessions.library.markdown_file import FormatError, FormatProblem, slug, unescape
+from peercircle.sessions.library.markdown_file import (
+    FormatError,
+    FormatProblem,
+    read_limited,
+    slug,
+    unescape,
+)
 
 HEADER_KEYS = {"source", "timings", "group size", "presenter", "cycle", "id", "roles", "total"}
 HEADER_HINT = "Source, Timings, Group size, Roles, Total, Presenter, Cycle"
@@ -56,6 +62,17 @@ _TOTAL = re.compile(
     re.IGNORECASE,
 )
 MAX_MINUTES = 600
+MAX_PHASES = 50
+"""The built-in formats have at most 9 phases; 50 is a full day of short rounds. Each phase
+is a line in the chooser's preview and a step of the session, so a file with thousands (a
+generated or pasted one) is refused at the first phase too many instead of laid out."""
+MAX_NAME = 80
+"""Characters in the format's or a phase's name: it must fit a title line."""
+MAX_FIELD = 500
+"""Characters in one 'Key: value' line (a rule, a prompt, the source): the longest built-in
+one is under 200, and a rule is read beside the countdown, not scrolled."""
+MAX_PROMPTS = 20
+"""Prompts in one phase (the built-ins have at most 4)."""
 MAX_GROUP = 12
 """The largest group the app runs (``peercircle.sessions.engine.session.check_group``)."""
 YES = {"yes", "y", "true"}
@@ -174,6 +191,15 @@ def _yes_no(value: str, line: int, key: str, problems: list[FormatProblem]) -> b
     return False
 
 
+def _too_long(key: str, value: str, line: int, problems: list[FormatProblem]) -> bool:
+    if len(value) <= MAX_FIELD:
+        return False
+    problems.append(
+        FormatProblem(line, f"the {key.capitalize()} is longer than {MAX_FIELD} characters; shorten it")
+    )
+    return True
+
+
 def parse_format(
     text: str,
     path: str = "<format>",
@@ -199,9 +225,13 @@ def parse_format(
     total: tuple[float, int, int] | None = None  # minutes, people, line
     if not head.title:
         problems.append(FormatProblem(head.line, "the '#' heading needs the format's name after it"))
-    elif len(head.title) > 80:
-        problems.append(FormatProblem(head.line, "the name is longer than 80 characters; shorten it"))
+    elif len(head.title) > MAX_NAME:
+        problems.append(
+            FormatProblem(head.line, f"the name is longer than {MAX_NAME} characters; shorten it")
+        )
     for key, value, line in head.fields[1:]:
+        if _too_long(key, value, line, problems):
+            continue
         if key not in HEADER_KEYS:
             problems.append(
                 FormatProblem(
@@ -254,9 +284,16 @@ def parse_format(
             )
     phases: list[Phase] = []
     seen: dict[str, int] = {}
-    for section in phase_sections:
-        if section.fields[0][1] == "1":
-            continue
+    real_phases = [s for s in phase_sections if s.fields[0][1] != "1"]
+    if len(real_phases) > MAX_PHASES:
+        # One problem for all the phases past the limit: they are not checked one by one.
+        problems.append(
+            FormatProblem(
+                real_phases[MAX_PHASES].line,
+                f"more than {MAX_PHASES} phases; a session format has at most {MAX_PHASES}",
+            )
+        )
+    for section in real_phases[:MAX_PHASES]:
         phase = _phase(section, problems, needs_presenter, decks)
         key = section.title.lower()
         if key in seen:
@@ -325,7 +362,13 @@ def _phase(
     values: dict[str, object] = {}
     prompts: list[str] = []
     before = len(problems)
+    if len(section.title) > MAX_NAME:
+        problems.append(
+            FormatProblem(section.line, f"the phase name is longer than {MAX_NAME} characters; shorten it")
+        )
     for key, value, line in section.fields[1:]:
+        if _too_long(key, value, line, problems):
+            continue
         if key not in PHASE_KEYS:
             problems.append(
                 FormatProblem(
@@ -342,6 +385,10 @@ def _phase(
                 problems.append(FormatProblem(line, f"unknown speaker mode '{value}'; use one of: {MODES}"))
                 values["mode"] = None
         elif key == "prompt":
+            if len(prompts) == MAX_PROMPTS:
+                problems.append(
+                    FormatProblem(line, f"more than {MAX_PROMPTS} prompts in phase '{section.title}'")
+                )
             prompts.append(value)
         elif key == "rule":
             values["rule"] = value
@@ -470,7 +517,7 @@ def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:
-                fmt = parse_format(path.read_text(encoding="utf-8-sig"), str(path), "user", decks)
+                fmt = parse_format(read_limited(path), str(path), "user", decks)
             except FormatError as exc:
                 errors.append(exc)
                 continue
