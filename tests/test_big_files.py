@@ -8,10 +8,15 @@ SIGTERM or SIGHUP end a busy app within seconds with what was typed on disk.
 from __future__ import annotations
 
 import os
+import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Static
 
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library import format_file
 from peercircle.sessions.library.decks import MAX_CARDS, load_decks
 from peercircle.sessions.library.format_file import (
@@ -24,7 +29,17 @@ from peercircle.sessions.library.format_file import (
     parse_format,
 )
 from peercircle.sessions.library.markdown_file import MAX_FILE_BYTES
+from peercircle.sessions.storage import store as store_module
+from peercircle.sessions.storage.store import IndexEntry, SessionStore, TooBig
+from peercircle.tui.app import OPEN_IN_BACKGROUND, PeerCircleApp
+from peercircle.tui.screens.help import HelpScreen
+from peercircle.tui.screens.home import HomeScreen
+from peercircle.tui.screens.live import LiveScreen
+from peercircle.tui.screens.opening import OpeningScreen
+from peercircle.tui.screens.summary import SummaryScreen
 from tests.commands import cli
+from tests.past_sessions import make_app, past_session
+from tests.waiting import wait_for
 
 HEAD = "# Long day\n\n- Source: our team (2026)\n- Presenter: no\n"
 
@@ -181,3 +196,200 @@ def test_a_huge_deck_or_one_with_too_many_cards_is_refused_with_its_line(tmp_pat
     assert problem.line == line_of(many, f"## Card {MAX_CARDS}\n")
     assert problem.message == f"more than {MAX_CARDS} cards; a deck has at most {MAX_CARDS}"
     assert len(decks.decks) == len(load_decks().decks)  # the built-in ones all still load
+
+
+# -- big session files -------------------------------------------------------------------
+
+
+def big_session(data_dir: Path, end: bool = True) -> Session:
+    """A past session (12 Nov 2026, 09:00) whose file is over 2 MB, with a note to recognise.
+
+    Big by its events (20,000 pauses and resumes), as a long-running session grows, not by
+    one huge note: the live screen lays a note out whole, which is its own (slow) matter."""
+    store = SessionStore(data_dir, writer=True)
+    session = past_session(store, datetime(2026, 11, 12, 9, 0), shared="A note worth keeping.", end=False)
+    clock = session.clock
+    assert isinstance(clock, FakeClock)
+    first = len(session.events)
+    for _ in range(10_000):
+        clock.advance(0.01)
+        session.toggle_pause()
+        clock.advance(0.01)
+        session.toggle_pause()
+    if end:
+        session.end()
+    store.append_events(session.meta.id, session.events[first:])
+    store.write_meta(session.meta)
+    store.close(session.meta.id)
+    store.update_index(IndexEntry.from_session(session))
+    assert store.size_of(session.meta.id) > OPEN_IN_BACKGROUND * 2
+    return session
+
+
+class Gate:
+    """Holds every session read off the UI thread until ``release`` is set: the test
+    decides when the background read ends, so what happens meanwhile is not a race."""
+
+    def __init__(self, app: PeerCircleApp, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.finished = threading.Event()
+        real = app.store.load
+
+        def load(session_id: str, clock=None) -> Session:
+            if threading.current_thread() is threading.main_thread():
+                return real(session_id, clock=clock)
+            self.started.set()
+            assert self.release.wait(30), "the test never let the read finish"
+            try:
+                return real(session_id, clock=clock)
+            finally:
+                self.finished.set()
+
+        monkeypatch.setattr(app.store, "load", load)
+
+
+def reading(app: PeerCircleApp) -> bool:
+    return any(w.name == "open-session" for w in app.workers)
+
+
+def messages(app: PeerCircleApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_a_big_session_opens_from_home_while_the_app_answers_keys(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = big_session(data_dir)
+    app = make_app(data_dir, clock, tmp_path)
+    gate = Gate(app, monkeypatch)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, OpeningScreen), what="the message")
+            message = app.screen.query_one("#opening-message", Static).content
+            assert str(message) == "Opening the session from 12 Nov 2026, 09:00 (2.0 MB)…"
+            await wait_for(pilot, gate.started.is_set, what="the read to start")
+            await pilot.press("f1")  # the read is under way, and the app answers a key
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+            gate.release.set()  # the read ends while help is on top: nothing is lost
+            await wait_for(pilot, lambda: not reading(app), what="the read to end")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), what="the summary")
+            assert app.screen.session.meta.id == session.meta.id
+            assert app.screen.session.note_for(0).text.startswith("A note worth keeping.")
+    finally:
+        gate.release.set()
+
+
+async def test_a_big_session_left_running_resumes_after_its_read(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = big_session(data_dir, end=False)
+    app = make_app(data_dir, clock, tmp_path)
+    gate = Gate(app, monkeypatch)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: "Resume it?" in str(getattr(app.screen, "question", "")))
+            await pilot.press("y")
+            await wait_for(pilot, gate.started.is_set, what="the read to start")
+            assert isinstance(app.screen, OpeningScreen)
+            assert app.autosaver is None  # nothing is recorded until the session is read
+            gate.release.set()
+            await wait_for(pilot, lambda: isinstance(app.screen, LiveScreen), what="the live screen")
+            assert app.autosaver is not None and app.autosaver.session.meta.id == session.meta.id
+            live = app.screen.session
+            assert live.live and live.view().paused
+            assert live.note_for(0).text.startswith("A note worth keeping.")
+    finally:
+        gate.release.set()
+
+
+async def test_ctrl_q_quits_at_once_while_a_big_session_is_read(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big_session(data_dir)
+    app = make_app(data_dir, clock, tmp_path)
+    gate = Gate(app, monkeypatch)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+            await pilot.press("enter")
+            await wait_for(pilot, gate.started.is_set, what="the read to start")
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: not app.is_running, what="the app to end")
+        assert not gate.finished.is_set()  # it ended with the read still waiting
+    finally:
+        gate.release.set()
+
+
+async def test_esc_stops_waiting_and_the_read_is_dropped(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big_session(data_dir)
+    app = make_app(data_dir, clock, tmp_path)
+    gate = Gate(app, monkeypatch)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+            await pilot.press("enter")
+            await wait_for(pilot, gate.started.is_set, what="the read to start")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home again")
+            gate.release.set()
+            await wait_for(pilot, gate.finished.is_set, what="the read to end")
+            await wait_for(pilot, lambda: not reading(app), what="the worker to go")
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        gate.release.set()
+
+
+async def test_a_damaged_big_session_is_reported_as_before_and_moved_aside(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    session = big_session(data_dir)
+    path = SessionStore(data_dir, writer=False).path_for(session.meta.id)
+    path.write_bytes(path.read_bytes()[:-10])  # cut short, as by a full disk long ago
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("is damaged" in m for m in messages(app)), what="the error")
+        [message] = messages(app)
+        assert message.startswith(f"session file {path.name} is damaged (JSONDecodeError: ")
+        assert isinstance(app.screen, HomeScreen)
+        assert not path.exists()  # quarantined, as a small damaged file is
+        await wait_for(pilot, lambda: app.screen.query_one("#history", DataTable).row_count == 0)
+        assert "could not be read" in str(app.screen.query_one("#problems", Static).content)
+
+
+def test_an_absurdly_big_session_is_refused_unread_and_left_alone(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = big_session(data_dir)
+    store = SessionStore(data_dir, writer=True)
+    monkeypatch.setattr(store_module, "MAX_SESSION_BYTES", 1 << 20)
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("the file was read"))
+    with pytest.raises(TooBig) as caught:
+        store.load(session.meta.id)
+    assert str(caught.value) == (
+        f"session file {session.meta.id}.json is 2.0 MB, too big to open (peercircle opens up to "
+        f"1.0 MB; a whole session with notes is under 1 MB). It is left as it is in {store.sessions_dir}."
+    )
+    assert store.path_for(session.meta.id).exists() and store.quarantined == []
+
+
+async def test_an_absurdly_big_session_is_refused_in_the_app_with_its_size(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = big_session(data_dir, end=False)
+    monkeypatch.setattr(store_module, "MAX_SESSION_BYTES", 1 << 20)
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Resume it?" in str(getattr(app.screen, "question", "")))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("too big" in m for m in messages(app)), what="the refusal")
+        assert isinstance(app.screen, HomeScreen) and app.autosaver is None
+        assert app.store.path_for(session.meta.id).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 from peercircle.sessions.engine.clock import Clock, SystemClock
 from peercircle.sessions.engine.session import Session
-from peercircle.sessions.files import ensure_private_dir
+from peercircle.sessions.files import ensure_private_dir, size_text
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.settings import Settings
@@ -36,6 +37,23 @@ from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScre
 from peercircle.tui.themes import THEMES
 
 Answer = TypeVar("Answer")
+
+OPEN_IN_BACKGROUND = 1 << 20
+"""Bytes: a session file this big or bigger is read off the UI thread. A real session
+(50-200 KB) reads in a few milliseconds; 1 MB in about 20 ms, a frame or two."""
+
+
+def _when(session_id: str) -> str:
+    """The day a session started, from its id (``20261112-0900-3d8b``), without reading it."""
+    try:
+        started = datetime.strptime(session_id[:13], "%Y%m%d-%H%M")
+    except ValueError:
+        return session_id
+    return f"{started.day} {started:%b %Y}, {started:%H:%M}"
+
+
+def _unexpected(exc: Exception) -> str:
+    return f"The session could not be read ({exc.__class__.__name__}: {exc})."
 
 
 class PeerCircleApp(App[None]):
@@ -222,13 +240,14 @@ class PeerCircleApp(App[None]):
         )
 
     def resume_session(self, session_id: str) -> bool:
+        """Pick a session that was not ended up again, live; False when it cannot be read
+        (a big file is read in the background: then a failure is reported later)."""
+        return self._with_session(session_id, self._resume, "Cannot resume")
+
+    def _resume(self, session: Session) -> None:
         from peercircle.tui.screens.live import LiveScreen
 
-        try:
-            session = self.store.load(session_id, clock=self.clock)
-        except StoreError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="error")
-            return False
+        session_id = session.meta.id
         session.live = True
         # Read the dead process's last heartbeat before recording starts: the new one
         # writes its own straight away.
@@ -236,24 +255,24 @@ class PeerCircleApp(App[None]):
         self.begin_session(session)
         session.reopen(*alive)
         self.push_screen(LiveScreen(session))
-        return True
 
-    def open_past_session(self, session_id: str) -> bool:
-        """Show a past session's summary; one that was never ended offers to resume first."""
+    def open_past_session(self, session_id: str, failed: Callable[[], None] | None = None) -> bool:
+        """Show a past session's summary; one that was never ended offers to resume first.
+
+        False when it cannot be read; for a big file, read in the background, ``failed``
+        runs when that turns out later (the file may have been moved aside: list again)."""
+        return self._with_session(session_id, self._show_past, "Cannot open", failed)
+
+    def _show_past(self, session: Session) -> None:
         from peercircle.tui.screens.summary import SummaryScreen
 
-        try:
-            session = self.store.load(session_id, clock=self.clock)
-        except StoreError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", markup=False)
-            return False
         if session.ended or self.read_only or self.autosaver is not None:
             self.push_screen(SummaryScreen(session, read_only=True))
-            return True
+            return
 
         def answered(resume: bool | None) -> None:
             if resume:
-                self.resume_session(session_id)
+                self.resume_session(session.meta.id)  # read again: it may have changed meanwhile
             else:
                 self.push_screen(SummaryScreen(session, read_only=True))
 
@@ -264,6 +283,48 @@ class PeerCircleApp(App[None]):
                 no="Look",
             ),
             answered,
+        )
+
+    # -- reading a session file ----------------------------------------------------------
+
+    def _with_session(
+        self,
+        session_id: str,
+        then: Callable[[Session], None],
+        title: str,
+        failed: Callable[[], None] | None = None,
+    ) -> bool:
+        """Read a session and hand it to ``then`` on the UI thread; a file that cannot be
+        read is reported under ``title``. A small file is read here and now (milliseconds:
+        quicker than a round trip to another thread, and nothing flashes on screen); a big
+        one in the background, behind a message saying so, so the app keeps answering."""
+        size = self.store.size_of(session_id)
+        if size < OPEN_IN_BACKGROUND:
+            try:
+                session = self.store.load(session_id, clock=self.clock)
+            except StoreError as exc:
+                self.notify(str(exc), title=title, severity="error", markup=False)
+                return False
+            then(session)
+            return True
+        from peercircle.tui.screens.opening import OpeningScreen, Outcome
+
+        def read() -> Session:
+            return self.store.load(session_id, clock=self.clock)
+
+        def done(outcome: Outcome) -> None:
+            if isinstance(outcome, Session):
+                then(outcome)
+                return
+            if outcome is None:
+                return  # the user stopped waiting
+            message = str(outcome) if isinstance(outcome, StoreError) else _unexpected(outcome)
+            self.notify(message, title=title, severity="error", markup=False)
+            if failed is not None:
+                failed()
+
+        self.push_screen(
+            OpeningScreen(f"Opening the session from {_when(session_id)} ({size_text(size)})…", read), done
         )
         return True
 

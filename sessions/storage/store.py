@@ -25,7 +25,7 @@ from tinydb.table import Table
 from peercircle.sessions.engine.clock import Clock
 from peercircle.sessions.engine.events import Event
 from peercircle.sessions.engine.session import SCHEMA_VERSION, Note, Session, SessionMeta
-from peercircle.sessions.files import atomic_write_text, ensure_private_dir, remove_orphan_temps
+from peercircle.sessions.files import atomic_write_text, ensure_private_dir, remove_orphan_temps, size_text
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.atomic import DocumentCache, one_write
@@ -43,6 +43,17 @@ class UnknownSession(StoreError):
 
 class DamagedSession(StoreError):
     pass
+
+
+class TooBig(StoreError):
+    """A session file too big to open; it is left where it is, not treated as damage."""
+
+
+MAX_SESSION_BYTES = 100 << 20
+"""The largest session file opened. A 90-minute session with full notes is 50-200 KB; a
+50 MB one (half a million events) takes 5 s to read here and forty on a slow laptop, and
+Python needs about ten times the file's size in memory while reading it. Past 100 MB a file
+would take minutes and gigabytes, so it is refused with its size instead."""
 
 
 @dataclass(frozen=True)
@@ -261,10 +272,24 @@ class SessionStore:
 
     # -- reading -------------------------------------------------------------------------
 
+    def size_of(self, session_id: str) -> int:
+        """The session file's size in bytes (0 when there is none): how long reading it takes."""
+        try:
+            return self.path_for(session_id).stat().st_size
+        except OSError:
+            return 0
+
     def load(self, session_id: str, clock: Clock | None = None) -> Session:
         path = self.path_for(session_id)
         if not path.is_file():
             raise UnknownSession(f"no session with id {session_id!r}; 'peercircle list' shows the ids")
+        size = self.size_of(session_id)
+        if size > MAX_SESSION_BYTES:
+            raise TooBig(
+                f"session file {path.name} is {size_text(size)}, too big to open (peercircle opens "
+                f"up to {size_text(MAX_SESSION_BYTES)}; a whole session with notes is under 1 MB). "
+                f"It is left as it is in {path.parent}."
+            )
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             _check_keys(raw)

@@ -151,5 +151,6 @@ class HomeScreen(PeerCircleScreen[None]):
             self._open(session_id)
 
     def _open(self, session_id: str) -> None:
-        if not self.app.open_past_session(session_id):
+        # A file that cannot be read is moved aside: list again without it.
+        if not self.app.open_past_session(session_id, failed=self.load_history):
             self.load_history()
