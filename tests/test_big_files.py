@@ -7,8 +7,18 @@ SIGTERM or SIGHUP end a busy app within seconds with what was typed on disk.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
 import threading
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +40,7 @@ from peercircle.sessions.library.format_file import (
 )
 from peercircle.sessions.library.markdown_file import MAX_FILE_BYTES
 from peercircle.sessions.storage import store as store_module
+from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.store import IndexEntry, SessionStore, TooBig
 from peercircle.tui.app import OPEN_IN_BACKGROUND, PeerCircleApp
 from peercircle.tui.screens.help import HelpScreen
@@ -393,3 +404,128 @@ async def test_an_absurdly_big_session_is_refused_in_the_app_with_its_size(
         await wait_for(pilot, lambda: any("too big" in m for m in messages(app)), what="the refusal")
         assert isinstance(app.screen, HomeScreen) and app.autosaver is None
         assert app.store.path_for(session.meta.id).exists()
+
+
+# -- SIGTERM and SIGHUP ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+F11, F12 = b"\x1b[23~", b"\x1b[24~"
+
+
+@dataclass
+class Terminal:
+    """``python -m tests.busy_app`` in a pseudo-terminal of its own, as a user runs the app."""
+
+    proc: subprocess.Popen[bytes]
+    master: int
+    status: int
+    output: bytearray = field(default_factory=bytearray)
+    lines: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, data_dir: Path) -> Terminal:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        status_read, status_write = os.pipe()
+        env = {**os.environ, "PEERCIRCLE_HOME": str(data_dir), "TERM": "xterm-256color"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.busy_app", str(status_write)],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            pass_fds=(status_write,),
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        os.close(status_write)
+        terminal = cls(proc, master, status_read)
+        # The app blocks once the terminal's buffer is full: read everything it draws.
+        terminal.reader = threading.Thread(target=terminal._read, daemon=True)
+        terminal.reader.start()
+        return terminal
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # EIO: the app has ended and the terminal is closed
+                return
+            if not chunk:
+                return
+            self.output += chunk
+
+    def said(self, timeout: float = 30) -> str:
+        """The app's next status line (see tests/busy_app.py)."""
+        deadline = time.monotonic() + timeout
+        buffer = b""
+        while b"\n" not in buffer:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.status], [], [], max(0, left))
+            assert ready, f"the app said nothing for {timeout} s; it drew: {bytes(self.output[-2000:])!r}"
+            chunk = os.read(self.status, 1)
+            assert chunk, f"the app ended (exit {self.proc.poll()}): {bytes(self.output[-2000:])!r}"
+            buffer += chunk
+        return buffer.decode().rstrip("\n")
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.reader is not None:
+            self.reader.join(10)
+        os.close(self.master)
+        os.close(self.status)
+
+
+@pytest.mark.parametrize(
+    ("sig", "busy"),
+    [(signal.SIGTERM, True), (signal.SIGHUP, True), (signal.SIGTERM, False)],
+    ids=["sigterm-busy", "sighup-busy", "sigterm-idle"],
+)
+def test_a_signal_ends_the_app_within_seconds_with_the_notes_on_disk(
+    data_dir: Path, sig: signal.Signals, busy: bool
+) -> None:
+    store = SessionStore(data_dir, writer=True)
+    session = past_session(store, datetime(2026, 11, 12, 9, 0), end=False)
+    terminal = Terminal.start(data_dir)
+    try:
+        assert terminal.said() == "ready"
+        terminal.type(b"typed before the signal")
+        # The editor hands its text to the session a message or two after the keys: ask
+        # until the session has it (each answer comes after the keys before it).
+        deadline = time.monotonic() + 30
+        while (answer := (terminal.type(F11), terminal.said())[1]) != "notes typed before the signal":
+            assert time.monotonic() < deadline, answer
+        if busy:
+            terminal.type(F12)  # the UI thread is busy for a minute from here
+            assert terminal.said() == "busy typed before the signal"
+        sent = time.monotonic()
+        terminal.proc.send_signal(sig)
+        code = terminal.proc.wait(timeout=15)
+        took = time.monotonic() - sent
+        assert terminal.reader is not None
+        terminal.reader.join(10)
+        attrs = termios.tcgetattr(terminal.master)
+    finally:
+        terminal.close()
+    output = bytes(terminal.output)
+    assert code == 0, output[-2000:]
+    assert took < 4, f"{took:.1f} s to end"
+    assert b"Traceback" not in output and b"Error" not in output, output[-2000:]
+    # The terminal is handed back: out of the alternate screen, cursor shown, mouse off,
+    # and the line discipline as it was (echo and line editing on).
+    last_enter = output.rfind(b"\x1b[?1049h")
+    assert output.rfind(b"\x1b[?1049l") > last_enter >= 0
+    assert output.rfind(b"\x1b[?25h") > last_enter and output.rfind(b"\x1b[?1000l") > last_enter
+    assert attrs[3] & termios.ECHO and attrs[3] & termios.ICANON
+    notes = SessionStore(data_dir, writer=False).load(session.meta.id).notes
+    assert [n.text for n in notes] == ["typed before the signal"]
+    lock = FolderLock(data_dir)  # released, and not as by a crash
+    assert lock.acquire() is None and lock.took_over_from is None
+    lock.release()

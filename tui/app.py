@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -41,6 +45,19 @@ Answer = TypeVar("Answer")
 OPEN_IN_BACKGROUND = 1 << 20
 """Bytes: a session file this big or bigger is read off the UI thread. A real session
 (50-200 KB) reads in a few milliseconds; 1 MB in about 20 ms, a frame or two."""
+
+
+SIGNAL_GRACE = 1.0
+"""Seconds a SIGTERM or SIGHUP leaves the UI thread to start saving and leaving the ordinary
+way before the app is ended from another thread."""
+SAVE_TIMEOUT = 5.0
+"""Seconds to wait for the last notes to reach the disk when ending on a signal."""
+_LEAVE_APPLICATION_MODE = (
+    # What Textual's LinuxDriver writes when it stops (mouse, bracketed paste, line wrap,
+    # resize reports, kitty keyboard, alternate screen, cursor, focus reports).
+    "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[?7h\x1b[?2048l"
+    "\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l"
+)
 
 
 def _when(session_id: str) -> str:
@@ -90,6 +107,13 @@ class PeerCircleApp(App[None]):
         """What the home screen must tell the user before anything else."""
         for theme in THEMES:
             self.register_theme(theme)
+        # SIGHUP and SIGTERM (see _watch_for_terminal_close).
+        self._signal_handlers: dict[int, Any] = {}
+        self._signal_loop: asyncio.AbstractEventLoop | None = None
+        self._signalled = False
+        self._signal_event = threading.Event()
+        self._exit_started = threading.Event()
+        self._unmounted = threading.Event()
 
     @property
     def library(self) -> Library:
@@ -184,15 +208,85 @@ class PeerCircleApp(App[None]):
                 self.notify("The theme could not be saved for next time.", severity="warning")
 
     def _watch_for_terminal_close(self) -> None:
-        # A closed terminal window (SIGHUP) or a shutdown (SIGTERM) saves before leaving.
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.save_and_exit)
-        except (NotImplementedError, AttributeError, RuntimeError, ValueError):
-            pass  # platforms without these signals
+        """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) saves before leaving,
+        even while the UI thread is busy.
+
+        asyncio's ``loop.add_signal_handler`` runs its handler on the event loop, which a busy
+        UI thread never gets back to. A plain ``signal.signal`` handler runs between any two
+        Python instructions of the main thread; it only wakes a watcher thread (doing more
+        there, such as taking the autosaver's lock, could deadlock with the very code it
+        interrupted). The watcher asks the app to save and exit the ordinary way, and if the
+        UI thread has not started on that within SIGNAL_GRACE seconds, saves from its own
+        thread, puts the terminal back as it was and ends the process.
+        """
+        if self.is_headless or threading.current_thread() is not threading.main_thread():
+            return  # under test (Pilot): the test process's own signals are left alone
+        self._signal_loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            sig = getattr(signal, name, None)
+            if sig is not None:  # Windows has no SIGHUP
+                self._signal_handlers[sig] = signal.signal(sig, self._on_end_signal)
+        threading.Thread(target=self._end_on_signal, name="peercircle-signals", daemon=True).start()
+
+    def _on_end_signal(self, signum: int, frame: object) -> None:
+        # Runs on the main thread, wherever it was: a plain flag first, so a second signal
+        # arriving while the first is handled never waits on the Event's lock held below it.
+        if self._signalled:
+            return
+        self._signalled = True
+        self._signal_event.set()
+
+    def _end_on_signal(self) -> None:
+        """The watcher thread: wait for SIGHUP or SIGTERM, then end the app after saving."""
+        self._signal_event.wait()
+        loop = self._signal_loop
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the app is ending anyway
+            if loop is not None:
+                loop.call_soon_threadsafe(self.save_and_exit)
+        # Once the UI thread is saving and leaving, it has time to finish (a slow disk), no more.
+        if self._exit_started.wait(SIGNAL_GRACE) and self._unmounted.wait(SAVE_TIMEOUT + SIGNAL_GRACE):
+            return
+        saved = self._save_from_this_thread()
+        self._restore_terminal()
+        os._exit(0 if saved else 1)
+
+    def _save_from_this_thread(self) -> bool:
+        """What ``finish_recording`` does, from a thread other than the UI thread: the
+        autosaver is thread-safe, and the app is about to end, so nothing else is touched."""
+        saved = True
+        saver = self.autosaver
+        if saver is not None:
+            saved = saver.close(timeout=SAVE_TIMEOUT)
+        for other in list(self.unsaved):
+            saved = other.flush(timeout=SAVE_TIMEOUT) and saved
+        with contextlib.suppress(OSError):
+            self.lock.release()
+        return saved
+
+    def _restore_terminal(self) -> None:
+        """Leave the terminal as Textual's driver would at exit, from this thread.
+
+        The driver's own ``stop_application_mode`` cannot be used here: it resets a signal
+        handler, which only the main thread may do. The writer thread is stopped first, so
+        what it still holds is drawn before the terminal is handed back."""
+        driver = self._driver
+        if driver is None:
+            return
+        with contextlib.suppress(Exception):
+            driver.close()
+        fileno: int | None = getattr(driver, "fileno", None)
+        attrs = getattr(driver, "attrs_before", None)
+        if fileno is not None and attrs is not None:
+            import termios  # POSIX only, as are the signals that lead here
+
+            with contextlib.suppress(termios.error, OSError):  # a closed terminal (SIGHUP)
+                termios.tcsetattr(fileno, termios.TCSANOW, attrs)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.__stderr__.write(_LEAVE_APPLICATION_MODE)  # type: ignore[union-attr]
+            sys.__stderr__.flush()  # type: ignore[union-attr]
 
     def save_and_exit(self) -> None:
+        self._exit_started.set()
         self.finish_recording()
         self.exit()
 
@@ -455,6 +549,9 @@ class PeerCircleApp(App[None]):
     def on_unmount(self) -> None:
         self.finish_recording()
         self.lock.release()
+        for sig, handler in self._signal_handlers.items():
+            signal.signal(sig, handler)
+        self._unmounted.set()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
