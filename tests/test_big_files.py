@@ -245,11 +245,13 @@ class Gate:
         self.started = threading.Event()
         self.release = threading.Event()
         self.finished = threading.Event()
+        self.reads = 0
         real = app.store.load
 
         def load(session_id: str, clock=None) -> Session:
             if threading.current_thread() is threading.main_thread():
                 return real(session_id, clock=clock)
+            self.reads += 1
             self.started.set()
             assert self.release.wait(30), "the test never let the read finish"
             try:
@@ -316,6 +318,25 @@ async def test_a_big_session_left_running_resumes_after_its_read(
             assert live.note_for(0).text.startswith("A note worth keeping.")
     finally:
         gate.release.set()
+
+
+async def test_a_big_session_opened_from_home_and_resumed_is_read_once(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = big_session(data_dir, end=False)
+    app = make_app(data_dir, clock, tmp_path)
+    gate = Gate(app, monkeypatch)
+    gate.release.set()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Resume it?" in str(getattr(app.screen, "question", "")))
+        await pilot.press("n")  # not now: open it from the list instead
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "just look at it" in str(getattr(app.screen, "question", "")))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, LiveScreen), what="the live screen")
+        assert app.autosaver is not None and app.autosaver.session.meta.id == session.meta.id
+        assert gate.reads == 1
 
 
 async def test_ctrl_q_quits_at_once_while_a_big_session_is_read(

@@ -366,7 +366,9 @@ class PeerCircleApp(App[None]):
 
         def answered(resume: bool | None) -> None:
             if resume:
-                self.resume_session(session.meta.id)  # read again: it may have changed meanwhile
+                # The session as just read: a big file is not read (and waited for) twice, and
+                # nothing else writes it (this app holds the folder's lock).
+                self._resume(session)
             else:
                 self.push_screen(SummaryScreen(session, read_only=True))
 
