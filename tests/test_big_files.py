@@ -550,3 +550,28 @@ def test_a_signal_ends_the_app_within_seconds_with_the_notes_on_disk(
     lock = FolderLock(data_dir)  # released, and not as by a crash
     assert lock.acquire() is None and lock.took_over_from is None
     lock.release()
+
+
+# -- reading a big file without holding the interpreter lock -------------------------------
+
+
+def test_a_big_file_parsed_in_steps_reads_as_json_loads_does(data_dir: Path) -> None:
+    import gc
+    import json
+
+    session = big_session(data_dir)
+    store = SessionStore(data_dir, writer=False)
+    text = store.path_for(session.meta.id).read_text(encoding="utf-8")
+    assert len(text) >= store_module.PARSE_IN_STEPS_FROM
+    assert store_module._parse(text) == json.loads(text)
+    spaced = text.replace('{"', '{ \n "').replace('": ', '"\t:  ')  # any JSON whitespace
+    assert store_module._parse(spaced) == json.loads(text)
+    for damaged in (text[:-10], text + " x", "\ufeff" + text, text.replace('"seq"', "seq", 1)):
+        with pytest.raises(ValueError) as steps:
+            store_module._parse(damaged)
+        with pytest.raises(ValueError) as whole:
+            json.loads(damaged)
+        assert str(steps.value) == str(whole.value)  # the same words in the damage report
+    assert gc.isenabled()
+    assert store.load(session.meta.id).note_for(0).text == "A note worth keeping."
+    assert gc.isenabled()  # paused while the big file was read, and back on

@@ -8,11 +8,13 @@ rebuilt from the session files.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
+import re
 import threading
 import time
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -290,25 +292,14 @@ class SessionStore:
                 f"up to {size_text(MAX_SESSION_BYTES)}; a whole session with notes is under 1 MB). "
                 f"It is left as it is in {path.parent}."
             )
+        # A big file makes millions of objects, and the cyclic garbage collector would go
+        # through all of them again and again as they are made, each time in one call that
+        # holds the interpreter lock: a 50 MB file took three times as long, and froze the
+        # UI thread for half a second at a time. What is read holds no cycles to collect.
+        pause = _cyclic_gc_paused() if size >= PARSE_IN_STEPS_FROM else contextlib.nullcontext()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            _check_keys(raw)
-            metas = list(raw.get("meta", {}).values())
-            if len(metas) != 1:
-                raise ValueError("no session details")
-            meta = SessionMeta.from_dict(migrate(metas[0], SCHEMA_VERSION))
-            if meta.schema > SCHEMA_VERSION:
-                raise DamagedSession(
-                    f"session {session_id} was saved by a newer peercircle (schema {meta.schema}); "
-                    "update peercircle to open it"
-                )
-            # Every event, whatever the meta says: a file resumed after an upgrade holds
-            # old-shaped events and new ones under a meta already rewritten at the new schema.
-            stored = (migrate_event(e) for e in raw.get("events", {}).values())
-            events = sorted((Event.from_dict(e) for e in stored), key=lambda e: e.seq)
-            notes = [Note.from_dict(n) for n in raw.get("notes", {}).values()]
-            # Replaying the events is part of reading: bad event data is damage too.
-            return Session(meta, events, notes, clock=clock, live=False)
+            with pause:
+                return self._read(path, session_id, clock)
         except DamagedSession:
             raise
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError) as exc:
@@ -316,10 +307,30 @@ class SessionStore:
             self.quarantine(path, reason)
             raise DamagedSession(f"session file {path.name} is damaged ({reason})") from exc
 
+    def _read(self, path: Path, session_id: str, clock: Clock | None) -> Session:
+        raw = _parse(_read_text(path))
+        _check_keys(raw)
+        metas = list(raw.get("meta", {}).values())
+        if len(metas) != 1:
+            raise ValueError("no session details")
+        meta = SessionMeta.from_dict(migrate(metas[0], SCHEMA_VERSION))
+        if meta.schema > SCHEMA_VERSION:
+            raise DamagedSession(
+                f"session {session_id} was saved by a newer peercircle (schema {meta.schema}); "
+                "update peercircle to open it"
+            )
+        # Every event, whatever the meta says: a file resumed after an upgrade holds
+        # old-shaped events and new ones under a meta already rewritten at the new schema.
+        stored = (migrate_event(e) for e in raw.get("events", {}).values())
+        events = sorted((Event.from_dict(e) for e in stored), key=lambda e: e.seq)
+        notes = [Note.from_dict(n) for n in raw.get("notes", {}).values()]
+        # Replaying the events is part of reading: bad event data is damage too.
+        return Session(meta, events, notes, clock=clock, live=False)
+
     def read_notes(self, session_id: str) -> list[Note]:
         """A session's notes straight from its file, without replaying its events: what a
         search of the history needs. Raises OSError or ValueError for a missing or bad file."""
-        raw = json.loads(self.path_for(session_id).read_text(encoding="utf-8"))
+        raw = _parse(_read_text(self.path_for(session_id)))
         if not isinstance(raw, dict):
             raise ValueError("not a session file")
         return [Note.from_dict(n) for n in raw.get("notes", {}).values()]
@@ -375,6 +386,95 @@ class SessionStore:
         except OSError:
             pass  # a read-only folder still lists what it can
         return entries
+
+
+PARSE_IN_STEPS_FROM = 1 << 20
+"""Characters: a session file this long is parsed one document at a time (see _parse)."""
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _skip(text: str, pos: int) -> int:
+    """The position of the first character at or after ``pos`` that is not JSON whitespace."""
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # it always matches
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while any big file is being read (on any thread)."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _read_text(path: Path) -> str:
+    """``path.read_text(encoding="utf-8")``, a megabyte per call: one call for 50 MB holds
+    the interpreter lock for as long as it takes to read and decode them all (see _parse)."""
+    with open(path, encoding="utf-8") as handle:
+        return "".join(iter(lambda: handle.read(1 << 20), ""))
+
+
+def _parse(text: str) -> Any:
+    """``json.loads(text)``, for a big file in many small steps.
+
+    ``json.loads`` is one call into C that holds the interpreter lock throughout: 50 MB took
+    1.5 s and more, during which no other thread runs, so a file read in the background
+    still froze the UI. A session file is a table of tables of small documents, so the two
+    outer levels are walked here and each document parsed on its own, letting the UI thread
+    in between. Anything this walk does not expect is parsed by ``json.loads`` after all, so
+    the answer, and the error for a damaged file, are exactly what they always were."""
+    if len(text) < PARSE_IN_STEPS_FROM:
+        return json.loads(text)
+    try:
+        value, end = _parse_object(text, _skip(text, 0), levels=2)
+        if _skip(text, end) != len(text):
+            raise ValueError("extra data")
+        return value
+    except (ValueError, IndexError):
+        return json.loads(text)
+
+
+def _parse_object(text: str, pos: int, levels: int) -> tuple[dict[str, Any], int]:
+    """The object starting at ``pos``; its values walked ``levels - 1`` levels deeper."""
+    if text[pos] != "{":
+        raise ValueError("not an object")
+    out: dict[str, Any] = {}
+    pos = _skip(text, pos + 1)
+    if text[pos] == "}":
+        return out, pos + 1
+    while True:
+        if text[pos] != '"':
+            raise ValueError("not a key")
+        key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+        pos = _skip(text, pos)
+        if text[pos] != ":":
+            raise ValueError("no colon")
+        pos = _skip(text, pos + 1)
+        if levels > 1 and text[pos] == "{":
+            out[key], pos = _parse_object(text, pos, levels - 1)
+        else:
+            out[key], pos = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if text[pos] == "}":
+            return out, pos + 1
+        if text[pos] != ",":
+            raise ValueError("no comma")
+        pos = _skip(text, pos + 1)
 
 
 def _check_keys(raw: object) -> None:
