@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
+import pytest
+from textual.widgets import Input, OptionList, Static
 
 from peercircle.sessions.engine.clock import FakeClock
+from peercircle.tui.app import PeerCircleApp
 from peercircle.tui.screens.agreement import AgreementScreen
 from peercircle.tui.screens.choose_format import ChooseFormatScreen
-from peercircle.tui.screens.group import GroupScreen
+from peercircle.tui.screens.group import GroupScreen, PresenterPicker, ordinal
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
 from tests.scenes import make_app, pick_format
+
+
+def screen_text(app: PeerCircleApp) -> str:
+    """Every character drawn on the screen, as the exported picture holds it (no colours)."""
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+def picker_rows(app: PeerCircleApp) -> list[str]:
+    """The presenter picker's rows as drawn: text only, so colour cannot tell them apart."""
+    picker = app.screen.query_one("#presenters", PresenterPicker)
+    return [picker.render_line(y).text.rstrip() for y in range(picker.option_count)]
+
+
+async def to_the_group(pilot, fmt: str) -> None:
+    await pilot.press("n")
+    await pilot.pause()
+    await pick_format(pilot, fmt)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, GroupScreen)
 
 
 async def test_back_from_every_step_and_forward_again(
@@ -94,3 +119,55 @@ async def test_a_second_answer_does_not_pop_the_screen_below(
         choose.answer(fmt)
         await pilot.pause()
         assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, GroupScreen]
+
+
+def test_ordinals() -> None:
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 111, 112)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "111th", "112th"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("theme", ["peercircle-projector", "textual-dark"])
+async def test_a_ticked_presenter_reads_as_ticked_without_colour(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, theme: str
+) -> None:
+    """Textual's button is the same 'X' on every row, ticked or not, and only its colour
+    differed: on a projector every presenter looked ticked. Each row now says it in text."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        await to_the_group(pilot, "troika-consulting")
+        await pilot.press(*"Ann,Ben,Cat", "enter")
+        await pilot.pause()
+        assert picker_rows(app) == ["☐ Ann", "☐ Ben", "☐ Cat"]
+        await pilot.press("down", "space", "down", "space")  # Ben first, then Cat
+        await pilot.pause()
+        assert picker_rows(app) == ["☐ Ann", "☑ Ben · presents 1st", "☑ Cat · presents 2nd"]
+        await pilot.press("up", "space")  # Ben is unticked: Cat moves up to first
+        await pilot.pause()
+        assert picker_rows(app) == ["☐ Ann", "☐ Ben", "☑ Cat · presents 1st"]
+        assert "☑ Cat · presents 1st" in screen_text(app)
+        assert "▐X▌" not in screen_text(app)  # the colour-only button is gone
+
+
+async def test_changing_the_names_keeps_the_presenting_order(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The ticks were put back in seating order when a name was added: Cat, then Ann became
+    Ann, then Cat, and the session would have cycled in an order nobody chose."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_group(pilot, "troika-consulting")
+        await pilot.press(*"Ann,Ben,Cat", "enter")
+        await pilot.pause()
+        await pilot.press("down", "down", "space", "down", "space")  # Cat, then Ann
+        await pilot.pause()
+        names = app.screen.query_one("#names", Input)
+        names.focus()
+        await pilot.press("end", *",Dee")
+        await pilot.pause()
+        picker = app.screen.query_one("#presenters", PresenterPicker)
+        assert picker.selected == ["Cat", "Ann"]
+        assert picker_rows(app) == ["☑ Ann · presents 2nd", "☐ Ben", "☑ Cat · presents 1st", "☐ Dee"]
+        order = app.screen.query_one("#presenting-order", Static)
+        assert str(order.content) == "Presenting order: 1. Cat, 2. Ann"
