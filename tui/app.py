@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from peercircle.sessions.library.format_file import Library
     from peercircle.sessions.library.formats import Format
     from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.tui.screens.agreement import Agreed
     from peercircle.tui.screens.choose_format import ChooseFormatScreen
     from peercircle.tui.screens.group import GroupChoice, GroupScreen
 
@@ -331,16 +332,22 @@ class PeerCircleApp(App[None]):
         self._ask(agreement, partial(self._agreed, choose, group, choice), keep=False)
 
     def _agreed(
-        self, choose: ChooseFormatScreen, group: GroupScreen, choice: GroupChoice, agreement: str | None
+        self, choose: ChooseFormatScreen, group: GroupScreen, choice: GroupChoice, agreed: Agreed | None
     ) -> None:
-        if agreement is None:  # Back: the group as it was left
+        if agreed is None:  # Back: the group as it was left
             self._ask(group, partial(self._group_chosen, choose, group))
             return
         self._drop(choose, group)
-        self.start_session(group.fmt, choice, agreement)
+        self.start_session(group.fmt, choice, agreed.text, projected=agreed.projected)
 
-    def start_session(self, fmt: Format, group: GroupChoice, agreement: str) -> None:
-        """Begin recording a new session and show it live, above home."""
+    def start_session(
+        self, fmt: Format, group: GroupChoice, agreement: str, *, projected: bool = True
+    ) -> None:
+        """Begin recording a new session and show it live, above home.
+
+        ``projected`` is the facilitator's answer to who can see this screen: True (the
+        room) starts in projector view, where private notes are hidden. It defaults to
+        True so that a caller who does not ask can never put private notes on the wall."""
         from peercircle.tui.screens.live import LiveScreen
 
         session = Session.new(
@@ -348,6 +355,8 @@ class PeerCircleApp(App[None]):
         )
         self.begin_session(session)
         session.start()
+        # Set before the live screen is drawn, so its very first picture is the right view.
+        self.projector = projected
         self.push_screen(LiveScreen(session))
 
     # -- the running session -------------------------------------------------------------
