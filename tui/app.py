@@ -236,7 +236,15 @@ class PeerCircleApp(App[None]):
         alive = self.store.read_alive(session_id)
         self.begin_session(session)
         session.reopen(*alive)
+        # Nobody is asked who sees the screen here: after a crash the projector is most
+        # likely still on, with the room watching the restart, and another question would
+        # stand between the group and its session. So the safe view, which v or F9 leaves.
+        self.projector = True
         self.push_screen(LiveScreen(session))
+        self.notify(
+            "Resumed in projector view: private notes are hidden. v (or F9) for facilitator view.",
+            timeout=6,
+        )
         return True
 
     def open_past_session(self, session_id: str) -> bool:
