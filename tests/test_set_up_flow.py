@@ -270,3 +270,18 @@ async def test_while_editing_the_agreement_v_is_typed_not_a_switch(
         await pilot.press("escape")  # cancel the edit
         await pilot.pause()
         assert ROOM in screen_text(app)
+
+
+@pytest.mark.parametrize("fmt", ["balint-group", "troika-consulting"])
+async def test_names_are_shown_as_typed_even_with_brackets(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, fmt: str
+) -> None:
+    """A name was read as markup: '[b]Bo' lost its brackets and '[/x]Cy' stopped the app
+    (MarkupError) as soon as the presenter list was filled."""
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_group(pilot, fmt)
+        await pilot.press(*"Ann,[b]Bo,[/x]Cy", "enter")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "[b]Bo" in shown and "[/x]Cy" in shown

@@ -157,7 +157,7 @@ class GroupScreen(PeerCircleScreen[GroupChoice | None]):
             return
         single = self.query_one("#presenter", OptionList)
         previous = single.highlighted
-        single.set_options(Option(name, id=name) for name in names)
+        single.set_options(Option(Content(name), id=name) for name in names)  # as typed, not markup
         if single.option_count:
             single.highlighted = min(previous or 0, single.option_count - 1)
 
