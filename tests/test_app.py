@@ -492,6 +492,37 @@ async def test_crash_resume_brings_the_live_screen_back_paused(
         assert text_of(app, "#countdown") == "07:40"
 
 
+async def test_a_resumed_session_comes_back_in_projector_view(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Nobody is asked who sees the screen after a crash (the room may well be watching the
+    restart), so the session comes back in the view that keeps private notes off it."""
+    store, session, saver = recording(data_dir, clock, "check-in-round", ("Ann", "Bob"), None)
+    session.write_note(0, "worried about Bob", "private")
+    saver.close()
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert app.projector and "PROJECTOR" in text_of(app, "#view-tag")
+        for _ in range(3):
+            await pilot.press("f2")
+            assert screen.note_kind != "private"
+        assert "worried" not in screen.query_one("#notes", TextArea).text
+        await pilot.press("f9")  # the facilitator, alone with the screen, can still get to them
+        for _ in range(3):  # round the kinds until private comes up
+            if screen.note_kind == "private":
+                break
+            await pilot.press("f2")
+        assert screen.note_kind == "private"
+        assert screen.query_one("#notes", TextArea).text == "worried about Bob"
+
+
 async def test_a_second_app_on_the_folder_is_read_only(
     data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
