@@ -509,7 +509,7 @@ async def test_a_resumed_session_comes_back_in_projector_view(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LiveScreen)
-        assert app.projector and "PROJECTOR" in text_of(app, "#view-tag")
+        assert app.projector and "PROJECTED" in text_of(app, "#view-tag")
         for _ in range(3):
             await pilot.press("f2")
             assert screen.note_kind != "private"

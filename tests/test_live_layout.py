@@ -173,3 +173,13 @@ def test_a_roster_too_long_for_its_rows_says_how_many_more() -> None:
     assert len(lines) == 2 and lines[-1].endswith("more (g)")
     shown = sum(f"{n} {p}" in "\n".join(lines) for n, p in enumerate(TWELVE, 1))
     assert f"+{len(TWELVE) - shown} more (g)" in lines[-1]
+
+
+async def test_names_that_look_like_markup_are_shown_as_typed(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_live(pilot, "check-in-round", "[/x]Cy,[b]Bo,Ann")
+        text = shown_text(app)
+        assert "1 [/x]Cy" in text and "2 [b]Bo" in text and "3 Ann" in text

@@ -5,8 +5,6 @@ notes can be opened at all in the session it starts."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
@@ -20,15 +18,10 @@ from peercircle.tui.screens.group import GroupScreen, PresenterPicker, ordinal
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
 from tests.scenes import make_app, pick_format
+from tests.screen_text import shown_text
 
 ROOM = "☑ The room: it is projected or shared. Private notes stay hidden."
 ONLY_ME = "☑ Only me: facilitator view. Private notes can be typed and shown."
-
-
-def screen_text(app: PeerCircleApp) -> str:
-    """Every character drawn on the screen, as the exported picture holds it (no colours)."""
-    svg = app.export_screenshot()
-    return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
 
 
 def picker_rows(app: PeerCircleApp) -> list[str]:
@@ -173,8 +166,8 @@ async def test_a_ticked_presenter_reads_as_ticked_without_colour(
         await pilot.press("up", "space")  # Ben is unticked: Cat moves up to first
         await pilot.pause()
         assert picker_rows(app) == ["☐ Ann", "☐ Ben", "☑ Cat · presents 1st"]
-        assert "☑ Cat · presents 1st" in screen_text(app)
-        assert "▐X▌" not in screen_text(app)  # the colour-only button is gone
+        assert "☑ Cat · presents 1st" in shown_text(app)
+        assert "▐X▌" not in shown_text(app)  # the colour-only button is gone
 
 
 async def test_changing_the_names_keeps_the_presenting_order(
@@ -206,7 +199,7 @@ async def test_the_agreement_asks_who_sees_the_screen_and_the_room_is_the_answer
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await to_the_agreement(pilot)
-        shown = screen_text(app)
+        shown = shown_text(app)
         assert "Who can see this screen?" in shown
         assert ROOM in shown
         assert "☐ Only me: facilitator view." in shown
@@ -214,7 +207,7 @@ async def test_the_agreement_asks_who_sees_the_screen_and_the_room_is_the_answer
         await pilot.pause()
         assert isinstance(app.screen, LiveScreen)
         assert app.projector
-        assert "PROJECTOR" in screen_text(app)
+        assert "PROJECTED" in shown_text(app)
         # The private notes kind cannot be chosen, by k or by F2 while typing.
         assert await note_kinds_reachable(pilot, "f2") == {"shared", "action"}
         await pilot.press("escape")
@@ -230,16 +223,16 @@ async def test_only_me_starts_the_session_in_facilitator_view(
         await to_the_agreement(pilot)
         await pilot.press("v")
         await pilot.pause()
-        shown = screen_text(app)
+        shown = shown_text(app)
         assert ONLY_ME in shown and "☐ The room: it is projected or shared." in shown
         await pilot.press("v", "v")  # back and forth: one key switches each way
         await pilot.pause()
-        assert ONLY_ME in screen_text(app)
+        assert ONLY_ME in shown_text(app)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LiveScreen)
         assert not app.projector
-        assert "facilitator view" in screen_text(app)
+        assert "FACILITATOR VIEW" in shown_text(app)
         assert await note_kinds_reachable(pilot, "f2") == {"shared", "action", "private"}
 
 
@@ -252,10 +245,10 @@ async def test_a_click_on_a_row_answers_the_question(
         # Inside the border: the first row is the room, the second is only me.
         await pilot.click("#audience", offset=(4, 2))
         await pilot.pause()
-        assert ONLY_ME in screen_text(app)
+        assert ONLY_ME in shown_text(app)
         await pilot.click("#audience", offset=(4, 1))
         await pilot.pause()
-        assert ROOM in screen_text(app)
+        assert ROOM in shown_text(app)
 
 
 async def test_while_editing_the_agreement_v_is_typed_not_a_switch(
@@ -269,7 +262,7 @@ async def test_while_editing_the_agreement_v_is_typed_not_a_switch(
         assert "v" in app.screen.query_one("#agreement-editor").text
         await pilot.press("escape")  # cancel the edit
         await pilot.pause()
-        assert ROOM in screen_text(app)
+        assert ROOM in shown_text(app)
 
 
 @pytest.mark.parametrize("fmt", ["balint-group", "troika-consulting"])
@@ -283,5 +276,5 @@ async def test_names_are_shown_as_typed_even_with_brackets(
         await to_the_group(pilot, fmt)
         await pilot.press(*"Ann,[b]Bo,[/x]Cy", "enter")
         await pilot.pause()
-        shown = screen_text(app)
+        shown = shown_text(app)
         assert "[b]Bo" in shown and "[/x]Cy" in shown

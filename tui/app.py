@@ -68,7 +68,7 @@ class PeerCircleApp(App[None]):
         """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
         self.projector = False
-        """Projector mode: nothing meant for the facilitator alone is on screen."""
+        """Projector view: nothing meant for the facilitator alone is on screen."""
         self.startup_problems: list[str] = []
         """What the home screen must tell the user before anything else."""
         for theme in THEMES:

@@ -334,7 +334,9 @@ class LiveScreen(PeerCircleScreen[None]):
         if self.app.projector and self.note_kind == "private":
             self.note_kind = "shared"  # private notes never reach the wall
         self.notify(
-            "Projector mode: facilitator-only things hidden" if self.app.projector else "Facilitator view",
+            "Projector view: facilitator-only things hidden"
+            if self.app.projector
+            else "Facilitator view: private notes can be shown",
             timeout=2,
         )
         self._after()
@@ -344,7 +346,7 @@ class LiveScreen(PeerCircleScreen[None]):
 
         if self.app.projector:
             self.notify(
-                "The people list is hidden in projector mode (v leaves it). Numbers still give the floor.",
+                "The people list is hidden in projector view (v leaves it). Numbers still give the floor.",
                 timeout=4,
             )
             return
