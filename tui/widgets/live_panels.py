@@ -113,7 +113,7 @@ class ClockPanel(LivePanel):
     ClockPanel.-turn #turn-box { display: block; }
     ClockPanel #turn-label { height: 1; text-style: bold; color: $success; }
     ClockPanel #turn-countdown { height: 1fr; color: $success; }
-    ClockPanel #clock-facts { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ClockPanel #clock-facts { height: auto; max-height: 2; }
     ClockPanel #clock-big-facts { height: auto; display: none; }
     ClockPanel #clock-state { max-height: 3; }
     ClockPanel #clock-budget { max-height: 3; text-style: none; }
@@ -224,6 +224,9 @@ class CardPanel(LivePanel):
         border-subtitle-color: $text-muted;
         padding: 0 1;
         margin-left: 1;
+        /* A card longer than the room left for it shows a scroll bar, never a silent cut. */
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
     }
     CardPanel.-shown { display: block; }
     CardPanel #card-text { height: auto; }
