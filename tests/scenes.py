@@ -24,12 +24,19 @@ from peercircle.tui.screens.live import LiveScreen
 
 
 async def start_live(
-    pilot, fmt: str = "action-learning-set", names: str = "Aisha,Ben,Ciara,Dev,Eilidh", presenter: int = 0
+    pilot,
+    fmt: str = "action-learning-set",
+    names: str = "Aisha,Ben,Ciara,Dev,Eilidh",
+    presenter: int = 0,
+    projected: bool = False,
 ) -> None:
     """Start a session of format ``fmt`` from home, as the set-up screens would.
 
     ``names`` as typed in the group box; ``presenter`` is the position of the one presenter
-    (the highlighted one when Enter is pressed), for formats that have one. No seed."""
+    (the highlighted one when Enter is pressed), for formats that have one. No seed.
+    ``projected`` answers the agreement screen's "who can see this screen?": False (only
+    the facilitator) here, because most live-screen tests are about facilitator view; the
+    set-up screens' own default, the room, is tested in test_set_up_flow.py."""
     app = pilot.app
     await pilot.pause()
     form = app.library.get(fmt)
@@ -37,7 +44,7 @@ async def start_live(
     people = clean_names(names)
     presenters = (people[presenter],) if form.needs_presenter else ()
     agreement = load_agreement(DataFolder(app.data_dir).agreement)
-    app.start_session(form, GroupChoice(people, presenters, None), agreement)
+    app.start_session(form, GroupChoice(people, presenters, None), agreement, projected=projected)
     await pilot.pause()
     assert isinstance(app.screen, LiveScreen)
 

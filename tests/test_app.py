@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from textual.widgets import DataTable, Digits, Input, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.tui.app import PeerCircleApp
@@ -14,6 +14,8 @@ from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.screens.summary import SummaryScreen
+from peercircle.tui.widgets.big_text import BigText
+from peercircle.tui.widgets.roster import Roster
 from tests.scenes import make_app, pick_format, start_live
 from tests.waiting import wait_for_command
 
@@ -87,7 +89,14 @@ def recording(
 
 
 def text_of(app: PeerCircleApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).content)
+    """The words a widget shows: a Static's text, a BigText's or a roster's plain lines."""
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, BigText):
+        return widget.text
+    if isinstance(widget, Roster):
+        return widget.plain
+    assert isinstance(widget, Static)
+    return str(widget.content)
 
 
 async def test_a_whole_session_from_format_to_markdown(
@@ -101,7 +110,7 @@ async def test_a_whole_session_from_format_to_markdown(
         fmt = screen.session.meta.format
         assert text_of(app, "#phase-name") == "Present the issue"
         assert text_of(app, "#speaker") == "Aisha"
-        assert app.screen.query_one("#countdown", Digits).value == "05:00"
+        assert text_of(app, "#countdown") == "05:00"
         for index, phase in enumerate(fmt.phases):
             assert text_of(app, "#phase-name") == phase.name
             await pilot.press(*f"n{index}")
@@ -195,7 +204,7 @@ async def test_overtime_shows_words_and_rings_once(
         clock.advance(83)
         screen.refresh_view()
         await pilot.pause()
-        assert screen.query_one("#countdown", Digits).value == "+00:33"
+        assert text_of(app, "#countdown") == "+00:33"
         assert text_of(app, "#clock-state") == "OVERTIME"
         assert screen.has_class("-overtime")
         clock.advance(10)
@@ -293,7 +302,7 @@ async def test_extend_and_trim_phase_and_turn(data_dir: Path, clock: FakeClock, 
         assert session.view().planned == 240
         await pilot.press("escape", "plus", "minus", "minus")
         assert session.view().planned == 180
-        assert app.screen.query_one("#turn-countdown", Digits).value == "01:00"
+        assert text_of(app, "#turn-countdown") == "01:00"
         await pilot.press("right_square_bracket")
         assert session.view().turn_planned == 120
         await pilot.press("left_square_bracket", "left_square_bracket")
@@ -308,7 +317,7 @@ async def test_numbers_give_the_floor(data_dir: Path, clock: FakeClock, tmp_path
         await into_questions(pilot)
         await pilot.press("4")
         assert text_of(app, "#speaker") == "Dev"
-        assert "[reverse] 4 Dev [/reverse]" in text_of(app, "#roster")
+        assert "▸4 Dev◂" in text_of(app, "#roster")
         await pilot.press("1")  # the presenter does not take a question turn
         assert text_of(app, "#speaker") == "Dev"
 
@@ -444,8 +453,9 @@ async def test_a_shuffle_seed_sets_and_shows_the_order(
         assert session.meta.seed == 4821
         assert session.meta.rotation != session.meta.people
         assert "seed 4821" in text_of(app, "#clock-planned")
-        numbered = text_of(app, "#roster").replace("[reverse]", "").replace("[/reverse]", "").split()
-        assert [w for w in numbered if w.isalpha() and w != "(P)"] == list(session.meta.rotation)
+        roster = app.screen.query_one(Roster)
+        assert [entry.name for entry in roster.entries] == list(session.meta.rotation)
+        assert [entry.number for entry in roster.entries] == list(range(1, len(session.meta.rotation) + 1))
 
 
 async def test_crash_resume_brings_the_live_screen_back_paused(
@@ -474,12 +484,43 @@ async def test_crash_resume_brings_the_live_screen_back_paused(
         assert text_of(app, "#phase-name") == "Clarifying questions"
         assert text_of(app, "#speaker") == "Ciara"
         assert text_of(app, "#clock-state") == "PAUSED"
-        assert app.screen.query_one("#countdown", Digits).value == "07:50"
+        assert text_of(app, "#countdown") == "07:50"
         assert app.screen.query_one("#notes", TextArea).text == "Ciara asked about the referral date"
         await pilot.press("ctrl+t")  # the facilitator is settled: go
         clock.advance(10)
         app.screen.refresh_view()
-        assert app.screen.query_one("#countdown", Digits).value == "07:40"
+        assert text_of(app, "#countdown") == "07:40"
+
+
+async def test_a_resumed_session_comes_back_in_projector_view(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Nobody is asked who sees the screen after a crash (the room may well be watching the
+    restart), so the session comes back in the view that keeps private notes off it."""
+    store, session, saver = recording(data_dir, clock, "check-in-round", ("Ann", "Bob"), None)
+    session.write_note(0, "worried about Bob", "private")
+    saver.close()
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert app.projector and "PROJECTED" in text_of(app, "#view-tag")
+        for _ in range(3):
+            await pilot.press("f2")
+            assert screen.note_kind != "private"
+        assert "worried" not in screen.query_one("#notes", TextArea).text
+        await pilot.press("f9")  # the facilitator, alone with the screen, can still get to them
+        for _ in range(3):  # round the kinds until private comes up
+            if screen.note_kind == "private":
+                break
+            await pilot.press("f2")
+        assert screen.note_kind == "private"
+        assert screen.query_one("#notes", TextArea).text == "worried about Bob"
 
 
 async def test_a_second_app_on_the_folder_is_read_only(
@@ -696,7 +737,7 @@ async def test_note_kinds_and_projector_mode_keep_private_notes_off_the_wall(
         await write_notes(pilot, "worried about Ben")
         assert session.note_for(0, "private").text == "worried about Ben"
         await pilot.press("f9")  # projector on: the private note leaves the screen
-        assert app.projector and "PROJECTOR" in text_of(app, "#view-tag")
+        assert app.projector and "PROJECTED" in text_of(app, "#view-tag")
         assert notes.text == "shared words"
         assert "worried" not in notes.text and app.screen.note_kind == "shared"
         await pilot.press("f2", "f2")  # cycling skips private while projecting
@@ -739,23 +780,3 @@ async def test_the_remaining_keys(data_dir: Path, clock: FakeClock, tmp_path: Pa
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
-
-
-async def test_a_room_sized_window_draws_clock_and_name_large(
-    data_dir: Path, clock: FakeClock, tmp_path: Path
-) -> None:
-    from peercircle.tui.widgets.big_clock import BigClock, big_name
-
-    app = make_app(data_dir, clock, tmp_path)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await start_session(pilot)
-        screen = app.screen
-        assert screen.has_class("-large")
-        assert screen.query_one("#big-countdown", BigClock).display
-        assert not screen.query_one("#countdown", Digits).display
-        assert str(screen.query_one("#big-speaker", Static).content) == big_name("Aisha", 100)
-        await pilot.resize_terminal(100, 30)
-        await pilot.pause()
-        assert not screen.has_class("-large")
-        assert screen.query_one("#speaker", Static).display
-        assert not screen.query_one("#big-speaker", Static).display

@@ -111,6 +111,18 @@ def test_the_default_agreement_covers_what_a_group_must_agree() -> None:
     assert "\n" not in line and line.count(";") >= 3
 
 
+def test_the_agreement_and_the_readme_say_what_really_happens_to_private_notes() -> None:
+    """The agreement promised private notes were 'never shown on screen', yet facilitator
+    view shows them: the group must be told when they can appear and how they leave."""
+    (line,) = [line for line in default_agreement().splitlines() if "private notes" in line]
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme_notes = " ".join(readme.split("Notes come in three kinds.")[1].split("\n\n")[0].split())
+    for text in (line, readme_notes):
+        assert "never shown" not in text and "never exported" not in text
+        for words in ("only in facilitator view", "projector view", "hidden", "`p`", "--include-private"):
+            assert words in text, (words, text)
+
+
 def test_an_edited_agreement_is_kept_privately_and_can_be_reset(data_dir: Path) -> None:
     save_agreement(
         DataFolder(data_dir).agreement, "# Ours\n\n## Phones away\n\n## What is said here stays here\n"

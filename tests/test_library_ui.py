@@ -14,6 +14,7 @@ from peercircle.tui.screens.choose_format import ChooseFormatScreen
 from peercircle.tui.screens.deck import DeckScreen
 from peercircle.tui.screens.edit_format import EditFormatScreen
 from peercircle.tui.screens.live import LiveScreen
+from peercircle.tui.widgets.live_panels import CardPanel
 from tests.test_app import fill, make_app, pick_format, start_session, write_notes
 from tests.test_library_cli import MINE
 
@@ -155,8 +156,8 @@ async def test_a_heron_card_goes_on_screen_beside_the_timer_and_into_the_record(
         await start_session(pilot, fmt="balint-group", names="Ann,Bob,Cat,Dee,Eve,Fay")
         live = app.screen
         assert isinstance(live, LiveScreen)
-        panel = live.query_one("#card-panel", Static)
-        assert not panel.display
+        panel = live.query_one(CardPanel)
+        assert live.card is None and "Catalytic" not in str(panel.border_title)
         await pilot.press("f4")  # works while typing notes
         await pilot.pause()
         picker = app.screen
@@ -172,7 +173,8 @@ async def test_a_heron_card_goes_on_screen_beside_the_timer_and_into_the_record(
         await pilot.pause()
         assert app.screen is live and panel.display
         assert "Catalytic" in str(panel.border_title)
-        assert not live.query_one("#prompt-card").display
+        # The card stands in for the phase's own prompts ("› ..."), not beside them.
+        assert "›" not in str(live.query_one("#card-text", Static).content)
         await pilot.press("escape", "full_stop")  # leave the notes, then the next card
         await pilot.pause()
         assert "Supportive" in str(panel.border_title)
@@ -213,7 +215,7 @@ async def test_a_phase_that_suggests_a_deck_opens_the_picker_on_it(
         assert str(card.prompt) == "Catalytic"
         await pilot.press("enter")
         await pilot.pause()
-        assert "Catalytic" in str(live.query_one("#card-panel", Static).border_title)
+        assert "Catalytic" in str(live.query_one(CardPanel).border_title)
 
 
 async def test_f3_gives_a_note_line_to_the_speaker_for_their_learning_record(

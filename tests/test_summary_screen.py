@@ -146,7 +146,7 @@ async def test_private_notes_are_left_out_until_asked_for(
         await pilot.press("p")
         await pilot.pause()
         assert "exhausted" not in shown(app)
-        # In projector mode private notes never reach the screen.
+        # In projector view private notes never reach the screen.
         await pilot.press("v", "p")
         await pilot.pause()
         assert app.projector and not screen.include_private

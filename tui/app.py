@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from peercircle.sessions.library.format_file import Library
     from peercircle.sessions.library.formats import Format
     from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.tui.screens.agreement import Agreed
     from peercircle.tui.screens.choose_format import ChooseFormatScreen
     from peercircle.tui.screens.group import GroupChoice, GroupScreen
 
@@ -102,7 +103,7 @@ class PeerCircleApp(App[None]):
         """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
         self.projector = False
-        """Projector mode: nothing meant for the facilitator alone is on screen."""
+        """Projector view: nothing meant for the facilitator alone is on screen."""
         self.startup_problems: list[str] = []
         """What the home screen must tell the user before anything else."""
         for theme in THEMES:
@@ -348,7 +349,15 @@ class PeerCircleApp(App[None]):
         alive = self.store.read_alive(session_id)
         self.begin_session(session)
         session.reopen(*alive)
+        # Nobody is asked who sees the screen here: after a crash the projector is most
+        # likely still on, with the room watching the restart, and another question would
+        # stand between the group and its session. So the safe view, which v or F9 leaves.
+        self.projector = True
         self.push_screen(LiveScreen(session))
+        self.notify(
+            "Resumed in projector view: private notes are hidden. v (or F9) for facilitator view.",
+            timeout=6,
+        )
 
     def open_past_session(self, session_id: str, failed: Callable[[], None] | None = None) -> bool:
         """Show a past session's summary; one that was never ended offers to resume first.
@@ -488,16 +497,22 @@ class PeerCircleApp(App[None]):
         self._ask(agreement, partial(self._agreed, choose, group, choice), keep=False)
 
     def _agreed(
-        self, choose: ChooseFormatScreen, group: GroupScreen, choice: GroupChoice, agreement: str | None
+        self, choose: ChooseFormatScreen, group: GroupScreen, choice: GroupChoice, agreed: Agreed | None
     ) -> None:
-        if agreement is None:  # Back: the group as it was left
+        if agreed is None:  # Back: the group as it was left
             self._ask(group, partial(self._group_chosen, choose, group))
             return
         self._drop(choose, group)
-        self.start_session(group.fmt, choice, agreement)
+        self.start_session(group.fmt, choice, agreed.text, projected=agreed.projected)
 
-    def start_session(self, fmt: Format, group: GroupChoice, agreement: str) -> None:
-        """Begin recording a new session and show it live, above home."""
+    def start_session(
+        self, fmt: Format, group: GroupChoice, agreement: str, *, projected: bool = True
+    ) -> None:
+        """Begin recording a new session and show it live, above home.
+
+        ``projected`` is the facilitator's answer to who can see this screen: True (the
+        room) starts in projector view, where private notes are hidden. It defaults to
+        True so that a caller who does not ask can never put private notes on the wall."""
         from peercircle.tui.screens.live import LiveScreen
 
         session = Session.new(
@@ -505,6 +520,8 @@ class PeerCircleApp(App[None]):
         )
         self.begin_session(session)
         session.start()
+        # Set before the live screen is drawn, so its very first picture is the right view.
+        self.projector = projected
         self.push_screen(LiveScreen(session))
 
     # -- the running session -------------------------------------------------------------

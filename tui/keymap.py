@@ -67,7 +67,13 @@ GROUPS: dict[str, tuple[Control, ...]] = {
             "attribute",
             "Speaker's line",
         ),
-        Control("Projector mode: hide facilitator-only things", "v", "F9", "toggle_projector", "Projector"),
+        Control(
+            "Projector view or facilitator view (private notes only in the latter)",
+            "v",
+            "F9",
+            "toggle_projector",
+            "Projector",
+        ),
         Control("Back into the notes", "i or enter", "", "edit_notes", "Notes", palette=False),
         Control(
             "Leave the notes (single keys work again)",

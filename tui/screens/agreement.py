@@ -1,15 +1,22 @@
 """Step 3 of setting up: the group agreement, read together before the clock starts.
 
 The facilitator can edit it; the edited words are kept for the next session too, and
-each session records the agreement it opened with. The screen answers with the words
-agreed (None: Back); the app starts the session.
+each session records the agreement it opened with. The same step asks who can see this
+screen (the room, unless the facilitator says it is theirs alone), because that decides
+whether private notes can be opened at all. The screen answers with an ``Agreed``
+(None: Back); the app starts the session.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from peercircle.sessions.library.agreement import (
@@ -22,11 +29,67 @@ from peercircle.sessions.library.formats import Format
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
+from peercircle.tui.screens.group import TICKED, UNTICKED
 
 
-class AgreementScreen(PeerCircleScreen[str | None]):
+@dataclass(frozen=True)
+class Agreed:
+    """The last set-up step's answer: the words the group agreed, and who sees this screen."""
+
+    text: str
+    projected: bool
+    """True: the room sees this screen (projector view, private notes hidden); False: only
+    the facilitator does (facilitator view)."""
+
+
+AUDIENCE_ROWS = (
+    (True, "The room: it is projected or shared. Private notes stay hidden."),
+    (False, "Only me: facilitator view. Private notes can be typed and shown."),
+)
+
+
+class AudienceChoice(Static):
+    """Who can see this screen, as two rows; the chosen one is ticked in its text, so the
+    answer reads on a projector or a terminal without colour. A click on a row chooses it."""
+
+    DEFAULT_CSS = """
+    AudienceChoice {
+        height: auto;
+        margin: 0 1;
+        padding: 0 1;
+        border: round $accent;
+        border-title-style: bold;
+    }
+    """
+
+    # The safe answer comes first: private notes stay off the wall unless someone says otherwise.
+    projected: reactive[bool] = reactive(True)
+
+    def on_mount(self) -> None:
+        self.border_title = "Who can see this screen?"
+        self.border_subtitle = "v switches"
+
+    def watch_projected(self, projected: bool) -> None:
+        self.update(
+            Content("\n").join(
+                Content.styled(f"{TICKED} {label}", "bold")
+                if chosen == projected
+                else Content(f"{UNTICKED} {label}")
+                for chosen, label in AUDIENCE_ROWS
+            )
+        )
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y < len(AUDIENCE_ROWS):
+            self.projected = AUDIENCE_ROWS[offset.y][0]
+
+
+class AgreementScreen(PeerCircleScreen[Agreed | None]):
     BINDINGS = [
         Binding("enter,s", "start", "Agree and start", priority=False),
+        # v and F9, as on the live screen, where the same keys switch the view later.
+        Binding("v,f9", "toggle_projected", "Who sees this"),
         Binding("e", "edit", "Edit"),
         Binding("r", "reset", "Default words", show=False),
         Binding("ctrl+s", "keep", "Keep these words", show=False),
@@ -46,6 +109,7 @@ class AgreementScreen(PeerCircleScreen[str | None]):
         yield Static(
             "Read it together. Enter agrees and starts the clock; e edits the words.", classes="hint"
         )
+        yield AudienceChoice(id="audience")
         with VerticalScroll(id="agreement-view"):
             yield Markdown("", id="agreement")
         yield TextArea("", id="agreement-editor", soft_wrap=True, show_line_numbers=False)
@@ -61,6 +125,7 @@ class AgreementScreen(PeerCircleScreen[str | None]):
         editor = self.query_one("#agreement-editor", TextArea)
         editor.display = self.editing
         self.query_one("#agreement-view").display = not self.editing
+        self.query_one("#audience").display = not self.editing  # room for the editor
         self.query_one("#agreement-hint", Static).update(
             "Editing: ctrl+s keeps these words (for future sessions too) · escape cancels"
             if self.editing
@@ -73,7 +138,7 @@ class AgreementScreen(PeerCircleScreen[str | None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("start", "edit", "reset"):
+        if action in ("start", "edit", "reset", "toggle_projected"):
             return not self.editing
         if action == "keep":
             return self.editing
@@ -122,5 +187,9 @@ class AgreementScreen(PeerCircleScreen[str | None]):
             return
         self.dismiss(None)
 
+    def action_toggle_projected(self) -> None:
+        audience = self.query_one("#audience", AudienceChoice)
+        audience.projected = not audience.projected
+
     def action_start(self) -> None:
-        self.answer(self.text)
+        self.answer(Agreed(self.text, self.query_one("#audience", AudienceChoice).projected))

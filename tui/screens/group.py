@@ -5,11 +5,14 @@ The screen answers with a checked ``GroupChoice`` (None: Back); the app decides 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,11 +30,63 @@ class GroupChoice:
     seed: int | None
 
 
+TICKED = "☑"
+UNTICKED = "☐"
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
+    if number % 100 in (11, 12, 13):
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def presenter_prompt(name: str, place: int | None) -> str:
+    """One row of the picker: '☑ Ben · presents 1st' when ticked, '☐ Ciara' when not."""
+    return f"{TICKED} {name} · presents {ordinal(place)}" if place else f"{UNTICKED} {name}"
+
+
 class PresenterPicker(SelectionList[str]):
     """Space ticks presenters in running order; Enter starts (ticking the highlighted one
-    when none is ticked, so one presenter is just 'highlight and Enter')."""
+    when none is ticked, so one presenter is just 'highlight and Enter').
+
+    Textual draws the same 'X' button before every row, ticked or not, and tells them apart
+    by its colour alone: on a washed-out projector, or a terminal without colour, every row
+    looks ticked. So the button is left out and each row says its state in its own text
+    (a ballot box, and the presenting place), which reads in any theme.
+    """
 
     BINDINGS = [Binding("enter", "start", "Start", show=False)]
+
+    def set_names(self, names: Sequence[str]) -> None:
+        """Offer ``names``, keeping the ticks (and their order) of names still there."""
+        ticked = [name for name in self.selected if name in names]
+        self.clear_options()
+        self.add_options((Content(name), name) for name in names)
+        for name in ticked:
+            self.select(name)
+        self._label()
+        if names:
+            self.highlighted = 0
+
+    def _label(self) -> None:
+        order = {name: place for place, name in enumerate(self.selected, 1)}
+        for index in range(self.option_count):
+            name = self.get_option_at_index(index).value
+            # Content, not a markup string: a name is shown as typed, brackets and all.
+            self.replace_option_prompt_at_index(index, Content(presenter_prompt(name, order.get(name))))
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        # Every row, not just the toggled one: unticking someone moves up those after them.
+        self._label()
+
+    def _get_left_gutter_width(self) -> int:
+        return 0  # no button (see the class docstring), so the rows keep their full width
+
+    def render_line(self, y: int) -> Strip:
+        # The option list's own row, without the colour-only button SelectionList adds.
+        return OptionList.render_line(self, y)
 
     def action_start(self) -> None:
         if not self.selected and self.highlighted is not None:
@@ -98,16 +153,11 @@ class GroupScreen(PeerCircleScreen[GroupChoice | None]):
             return
         names = self._names()
         if self.cycles:
-            chooser = self.query_one("#presenters", SelectionList)
-            ticked = [p for p in chooser.selected if p in names]
-            chooser.clear_options()
-            chooser.add_options((name, name, name in ticked) for name in names)
-            if names:
-                chooser.highlighted = 0
+            self.query_one("#presenters", PresenterPicker).set_names(names)
             return
         single = self.query_one("#presenter", OptionList)
         previous = single.highlighted
-        single.set_options(Option(name, id=name) for name in names)
+        single.set_options(Option(Content(name), id=name) for name in names)  # as typed, not markup
         if single.option_count:
             single.highlighted = min(previous or 0, single.option_count - 1)
 

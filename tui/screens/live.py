@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from rich.text import Text
-from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.widgets import Digits, Footer, Static, TextArea
+from textual.reactive import reactive
+from textual.widgets import Footer, TextArea
 
-from peercircle.sessions.engine.session import LiveView, Session
-from peercircle.sessions.engine.timefmt import clock_text, countdown_text
+from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.timefmt import countdown_text
 from peercircle.sessions.library.decks import Deck
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import nudge
@@ -28,77 +27,18 @@ from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.keymap import LIVE_CONTROLS, live_bindings
 from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.deck import HIDE, DeckScreen, card_text
-from peercircle.tui.widgets.big_clock import BigClock, big_name
-from peercircle.tui.widgets.notes_area import NotesArea
+from peercircle.tui.screens.live_state import (
+    FINAL_SECONDS,
+    WARNING_SECONDS,
+    CardView,
+    LiveState,
+    live_state,
+)
+from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, NotesPanel, PhaseBar, SpeakerPanel
 
 NOTE_KINDS = ("shared", "action", "private")
-NOTE_LABELS = {
-    "shared": "Shared notes",
-    "action": "Actions: what · who · by when, one per line",
-    "private": "Private notes (facilitator only; never projected or exported)",
-}
-LARGE = (150, 45)
-"""From this window size (columns, rows) the countdown is drawn five rows tall."""
-WARNING_SECONDS = 60
-FINAL_SECONDS = 10
 SLOW_SAVE_SECONDS = 2.0
 FLASH_SECONDS = 1.5
-
-
-def speaker_lines(view: LiveView) -> tuple[str, str]:
-    """Who is speaking now, and who is next, in the group's words."""
-    mode = view.phase.mode
-    presenter = view.presenter or "the presenter"
-    if mode.takes_turns:
-        if view.round_complete or view.speaker is None:
-            return "Round complete", "Everyone has had a turn. Move to the next phase when ready."
-        upcoming = ", ".join(view.upcoming) if view.upcoming else "end of the round"
-        return view.speaker, f"Next: {upcoming} · round {view.round}"
-    if mode is SpeakerMode.PRESENTER:
-        speaking = view.speaker or presenter
-        return speaking, "Presenting · everyone else listens" if speaking == presenter else "Has the floor"
-    if mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS:
-        marked = f" · {view.speaker} has the floor" if view.speaker else ""
-        return f"{presenter} listens in silence", f"Members talk among themselves; no replies{marked}"
-    if mode is SpeakerMode.DIALOGUE:
-        marked = f" · {view.speaker} has the floor" if view.speaker else ""
-        return f"{presenter} and the group", f"Dialogue{marked}"
-    if mode is SpeakerMode.SILENCE:
-        return "Silence", "Reflect or write on your own"
-    return (view.speaker or "Open discussion"), "Anyone may speak · mark who speaks with their number"
-
-
-def place_line(view: LiveView) -> str:
-    """'Phase 3 of 7' and, when the format cycles, 'Ben presents (2 of 3)'."""
-    place = f"Phase {view.phase_index + 1} of {view.phase_count}"
-    if view.cycle_count > 1:
-        place += f" · {view.presenter} presents ({view.cycle + 1} of {view.cycle_count})"
-    return place
-
-
-def budget_line(view: LiveView) -> str:
-    """'ends 11:40 · 2 min behind': the session's end if the rest keeps to plan."""
-    if view.projected_end is None:
-        return ""
-    minutes = round(view.behind / 60)
-    if minutes > 0:
-        drift = f"{minutes} min behind"
-    elif minutes < 0:
-        drift = f"{-minutes} min ahead"
-    else:
-        drift = "on time"
-    return f"ends {view.projected_end:%H:%M} · {drift}"
-
-
-def roster_line(view: LiveView) -> str:
-    """People by number (the keys that give them the floor), the speaker marked."""
-    cells = []
-    for number, person in enumerate(view.members, 1):
-        label = f"{number} {person}" if number <= 9 else person
-        if person == view.presenter:
-            label += " (P)"
-        cells.append(f"[reverse] {label} [/reverse]" if person == view.speaker else label)
-    return "   ".join(cells)
 
 
 class LiveScreen(PeerCircleScreen[None]):
@@ -110,6 +50,13 @@ class LiveScreen(PeerCircleScreen[None]):
         *live_bindings(),
         Binding("ctrl+s", "save_notes", "Save", show=False),
     ]
+    # Textual puts one class of each list on the screen for its size; the panels' styles
+    # size the clock, the names and the notes from them (see live_panels.py).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-room-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (45, "-room"), (58, "-huge")]
+
+    state: reactive[LiveState] = reactive(LiveState, init=False)
+    """Everything the panels show, rebuilt on each refresh; they are bound to it."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -119,62 +66,25 @@ class LiveScreen(PeerCircleScreen[None]):
         self.note_kind = "shared"
         self._belled_step = -1
         self._last_typed: int | None = None  # clock.monotonic_ns() of the last keystroke
-        self._shown: dict[str, str] = {}
         self.card: tuple[Deck, int] | None = None
         """The prompt card on screen: its deck and its place in the deck."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="live"):
-            with Horizontal(id="phase-bar"):
-                yield Static("", id="phase-name")
-                yield Static("", id="phase-place")
-                yield Static("", id="view-tag")
-            yield Static("", id="mode")
-            yield Static("", id="rule")
+            yield PhaseBar(id="phase-bar").data_bind(LiveScreen.state)
             with Horizontal(id="stage"):
-                with Vertical(id="stage-left"):
-                    with Horizontal(id="clock-row"):
-                        yield Digits("00:00", id="countdown")
-                        yield BigClock("00:00", id="big-countdown")
-                        with Vertical(id="clock-side"):
-                            yield Static("", id="clock-state")
-                            yield Static("", id="clock-planned")
-                            yield Static("", id="clock-budget")
-                        with Vertical(id="turn-box"):
-                            yield Digits("", id="turn-countdown")
-                            yield BigClock("", id="big-turn-countdown")
-                    with Horizontal(id="speaker-row"):
-                        with Vertical(id="speaker-box"):
-                            yield Static("", id="big-speaker", markup=False)
-                            yield Static("", id="speaker")
-                            yield Static("", id="next-up")
-                            yield Static("", id="roster")
-                        yield Static("", id="prompt-card")
-                yield Static("", id="card-panel")
-            with Horizontal(id="notes-bar"):
-                yield Static("", id="notes-label")
-                yield Static("", id="notes-hint")
-                yield Static("", id="save-status")
-            yield NotesArea(
-                id="notes", soft_wrap=True, placeholder="Type notes here; they are saved as you type."
-            )
+                yield ClockPanel(id="clock-panel").data_bind(LiveScreen.state)
+                yield CardPanel(id="card-panel").data_bind(LiveScreen.state)
+            yield SpeakerPanel(id="speaker-panel").data_bind(LiveScreen.state)
+            yield NotesPanel(id="notes-panel").data_bind(LiveScreen.state)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._fit(self.app.size.width, self.app.size.height)
         self.refresh_view()
         self.query_one("#notes", TextArea).focus()
         self.set_interval(self.app.refresh_interval, self.tick)
 
     # -- rendering -----------------------------------------------------------------------
-
-    def _set(self, selector: str, text: str) -> None:
-        # Only touch widgets whose text changed, so a 4 Hz refresh costs next to nothing.
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            widget = self.query_one(selector)
-            assert isinstance(widget, Static | Digits | BigClock)
-            widget.update(text)
 
     def tick(self) -> None:
         # Never move the group on under an open question (a dialog is on top).
@@ -184,87 +94,42 @@ class LiveScreen(PeerCircleScreen[None]):
         self.refresh_view()
 
     def refresh_view(self) -> None:
+        """Put the session's view into one state; the panels bound to it redraw what changed."""
         view = self.session.view()
         phase = view.phase
-        self._set("#phase-name", phase.name)
-        self._set("#phase-place", place_line(view))
-        self._set("#mode", phase.mode.label)
-        self._set("#rule", phase.rule)
-        self._set("#countdown", countdown_text(view.remaining))
-        self._set("#big-countdown", countdown_text(view.remaining))
-        if view.paused:
-            state = "PAUSED"
-        elif view.overtime:
-            state = "OVERTIME"
-        elif view.remaining <= FINAL_SECONDS:
-            state = "10 SECONDS"
-        elif view.remaining <= WARNING_SECONDS:
-            state = "1 MIN LEFT"
-        else:
-            state = "remaining"
-        self._set("#clock-state", state)
-        flags = [f"of {clock_text(view.planned)}", f"seed {view.seed}" if view.seed is not None else ""]
-        flags += ["auto-advance" if view.auto_advance else "", "bell off" if self.app.bell_muted else ""]
-        self._set("#clock-planned", " · ".join(f for f in flags if f))
-        self._set("#clock-budget", budget_line(view))
-        has_turn_clock = view.turn_remaining is not None and view.speaker is not None
-        self.query_one("#turn-box").display = has_turn_clock
-        if has_turn_clock:
-            self._set("#turn-countdown", countdown_text(view.turn_remaining or 0))
-            self._set("#big-turn-countdown", countdown_text(view.turn_remaining or 0))
+        self._show_notes(view.step_index)
+        editor = self.query_one("#notes", TextArea)
+        projector = self.app.projector
+        hint = nudge(editor.text, view.members) if self.note_kind == "action" and not projector else ""
+        self.state = live_state(
+            view,
+            projector=projector,
+            bell_muted=self.app.bell_muted,
+            typing=isinstance(self.focused, TextArea),
+            note_kind=self.note_kind,
+            notes_hint=hint,
+            save_status=self._save_status(),
+            card=self._card_view(),
+        )
+        remaining = view.remaining
         self.set_class(view.overtime, "-overtime")
-        self.set_class(0 <= view.remaining <= WARNING_SECONDS and not view.overtime, "-warning")
-        self.set_class(0 <= view.remaining <= FINAL_SECONDS and not view.overtime, "-final")
-        self.set_class(bool(has_turn_clock and (view.turn_remaining or 0) < 0), "-turn-over")
+        self.set_class(0 <= remaining <= WARNING_SECONDS and not view.overtime, "-warning")
+        self.set_class(0 <= remaining <= FINAL_SECONDS and not view.overtime, "-final")
         self.set_class(view.paused, "-paused")
         self.set_class(phase.mode is SpeakerMode.SILENCE, "-silence")
         self.set_class(phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, "-listening")
-        speaker, upcoming = speaker_lines(view)
-        self._set("#speaker", speaker)
-        # In a room-sized window a person's name is drawn five rows tall, when it fits.
-        big = None
-        if self.has_class("-large") and speaker == view.speaker:
-            big = big_name(speaker, int(self.app.size.width * 0.5))
-        self._set("#big-speaker", big or "")
-        self.query_one("#big-speaker").display = big is not None
-        self.query_one("#speaker").display = big is None
-        self._set("#next-up", upcoming)
-        self._set("#roster", roster_line(view))
-        self._set("#prompt-card", "\n".join(f"› {prompt}" for prompt in phase.prompts))
-        # Silence is a calm screen: nothing competes with the time left. A deck card, when
-        # one is up, stands in for the phase's own prompts.
-        self.query_one("#prompt-card").display = (
-            bool(phase.prompts) and phase.mode is not SpeakerMode.SILENCE and self.card is None
-        )
-        self._show_card()
-        self._show_notes(view.step_index, phase.name)
-        self._set("#view-tag", " PROJECTOR " if self.app.projector else " facilitator view ")
-        self.set_class(self.app.projector, "-projector")
-        hint = (
-            nudge(self.query_one("#notes", TextArea).text, view.members) if self.note_kind == "action" else ""
-        )
-        self._set("#notes-hint", f"⚠ {hint} " if hint and not self.app.projector else "")
-        self._show_save_status()
+        self.set_class(projector, "-projector")
         if view.overtime and not view.paused and self._belled_step != view.step_index:
             self._belled_step = view.step_index
             self._time_up()
 
-    def _show_card(self) -> None:
-        panel = self.query_one("#card-panel", Static)
+    def _card_view(self) -> CardView | None:
         if self.card is None:
-            panel.display = False
-            self._shown.pop("#card-panel", None)
-            return
+            return None
         deck, index = self.card
-        key = f"{deck.id}:{index}"
-        if self._shown.get("#card-panel") != key:
-            self._shown["#card-panel"] = key
-            card = deck.cards[index]
-            panel.update(card_text(deck, card, with_title=False))
-            # Title and deck ride on the border, leaving every row inside for the card itself.
-            panel.border_title = Text(card.title, style="bold")
-            panel.border_subtitle = Text(f"{deck.name} · {index + 1}/{len(deck.cards)}")
-        panel.display = True
+        card = deck.cards[index]
+        body = card_text(deck, card, with_title=False).plain
+        return CardView(card.title, body, f"{deck.name} · {index + 1}/{len(deck.cards)}")
 
     def _time_up(self) -> None:
         """Zero: one bell (unless muted) and a flash nobody can miss, bell or no bell."""
@@ -274,7 +139,7 @@ class LiveScreen(PeerCircleScreen[None]):
             self.add_class("-flash")
             self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"))
 
-    def _show_notes(self, step_index: int, name: str) -> None:
+    def _show_notes(self, step_index: int) -> None:
         """The editor holds one note: this step's note of the chosen kind."""
         if (step_index, self.note_kind) == (self._notes_step, self._notes_kind):
             return
@@ -285,40 +150,24 @@ class LiveScreen(PeerCircleScreen[None]):
         note = self.session.note_for(step_index, self.note_kind)
         editor.load_text(note.text if note else "")
         editor.move_cursor(editor.document.end)  # carry on where the notes end
-        self.set_class(self.note_kind == "private", "-private")
-        self._set("#notes-label", f"{NOTE_LABELS[self.note_kind]} · {name}")
 
-    def _show_save_status(self) -> None:
+    def _save_status(self) -> str:
         saver = self.app.autosaver
-        if saver is None:
-            text = "not saved"
-        elif saver.error:
-            text = f"⚠ {saver.error}"
-        elif saver.unsaved_for() > SLOW_SAVE_SECONDS:
-            # Only worth a word when the disk is slow; a flicker on every keystroke is not.
-            text = "saving…"
-        else:
-            text = "saved"
-        self._set("#save-status", text)
         self.set_class(bool(saver and saver.error), "-save-error")
+        if saver is None:
+            return "not saved"
+        if saver.error:
+            return f"⚠ {saver.error}"
+        if saver.unsaved_for() > SLOW_SAVE_SECONDS:
+            # Only worth a word when the disk is slow; a flicker on every keystroke is not.
+            return "saving…"
+        return "saved"
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         # Auto-advance never moves the group on while the facilitator is typing.
         self._last_typed = self.session.clock.monotonic_ns()
         if self._notes_step >= 0:
             self.session.write_note(self._notes_step, event.text_area.text, self._notes_kind)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.width, event.size.height)
-
-    def _fit(self, width: int, height: int) -> None:
-        # A room-sized window gets the five-row clock and name; a laptop the compact ones.
-        large = width >= LARGE[0] and height >= LARGE[1]
-        if large != self.has_class("-large"):
-            self.set_class(large, "-large")
-            self._shown.pop("#big-speaker", None)
-            if self.is_mounted:
-                self.refresh_view()
 
     def on_key(self, event: Key) -> None:
         if isinstance(self.focused, TextArea):
@@ -358,10 +207,10 @@ class LiveScreen(PeerCircleScreen[None]):
         self.refresh_bindings()
 
     def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
+        self._after()
 
     def on_descendant_blur(self) -> None:
-        self.refresh_bindings()
+        self._after()
 
     def on_screen_resume(self) -> None:
         self._after()
@@ -485,7 +334,9 @@ class LiveScreen(PeerCircleScreen[None]):
         if self.app.projector and self.note_kind == "private":
             self.note_kind = "shared"  # private notes never reach the wall
         self.notify(
-            "Projector mode: facilitator-only things hidden" if self.app.projector else "Facilitator view",
+            "Projector view: facilitator-only things hidden"
+            if self.app.projector
+            else "Facilitator view: private notes can be shown",
             timeout=2,
         )
         self._after()
@@ -495,7 +346,7 @@ class LiveScreen(PeerCircleScreen[None]):
 
         if self.app.projector:
             self.notify(
-                "The people list is hidden in projector mode (v leaves it). Numbers still give the floor.",
+                "The people list is hidden in projector view (v leaves it). Numbers still give the floor.",
                 timeout=4,
             )
             return

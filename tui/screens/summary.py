@@ -34,7 +34,7 @@ class SummaryScreen(PeerCircleScreen[None]):
         Binding("n", "names", "Names", show=False),
         Binding("l", "learning_record", "Learning record"),
         Binding("p", "private", "Private"),
-        Binding("v", "projector", "Projector mode", show=False),
+        Binding("v", "projector", "Projector view", show=False),
         Binding("escape,h", "home", "Back"),
     ]
 
@@ -163,7 +163,7 @@ class SummaryScreen(PeerCircleScreen[None]):
         yield SystemCommand(
             "Include the facilitator's private notes (on or off)", "Summary · key p", self.action_private
         )
-        yield SystemCommand("Projector mode on or off", "Summary · key v", self.action_projector)
+        yield SystemCommand("Projector view on or off", "Summary · key v", self.action_projector)
         yield SystemCommand("Back", "Summary · key escape", self.action_home)
 
     # -- choices -------------------------------------------------------------------------
@@ -201,7 +201,7 @@ class SummaryScreen(PeerCircleScreen[None]):
             return
         if not self.include_private and self.app.projector:
             self.notify(
-                "Projector mode is on, so private notes stay off the screen. Turn it off with v first.",
+                "Projector view is on, so private notes stay off the screen. Turn it off with v first.",
                 title="Private notes",
                 severity="warning",
             )
@@ -221,7 +221,7 @@ class SummaryScreen(PeerCircleScreen[None]):
             self.include_private = False
             self._rerender()
         self.notify(
-            f"Projector mode {'on: private notes stay off the screen' if self.app.projector else 'off'}."
+            f"Projector view {'on: private notes stay off the screen' if self.app.projector else 'off'}."
         )
 
     # -- leaving the app -----------------------------------------------------------------

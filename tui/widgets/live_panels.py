@@ -1,0 +1,294 @@
+"""The live screen's panels, each bound to the screen's one ``LiveState`` (``data_bind``).
+
+Each panel owns one part of the screen and draws only that part: the phase bar, the clock,
+the speaker and roster, the prompt card, and the notes. A panel redraws when the state it
+is bound to changes; the state holds words, not instants, so that is about once a second.
+The panels' stylesheets are not scoped to the panel, so that the screen's breakpoint
+classes (``-short``, ``-tall``, ``-room``, ...) can size them.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from peercircle.tui.screens.live_state import LiveState
+from peercircle.tui.widgets.big_text import BigText
+from peercircle.tui.widgets.notes_area import NotesArea
+from peercircle.tui.widgets.roster import Roster
+
+
+def words(id: str, classes: str | None = None) -> Static:
+    """An empty line of text for the panel to fill; names and notes are never markup."""
+    return Static("", id=id, classes=classes, markup=False)
+
+
+class LivePanel(Widget):
+    """A part of the live screen, redrawn from the screen's state."""
+
+    SCOPED_CSS = False
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # Textual reads SCOPED_CSS from each class's own namespace, not its bases.
+        super().__init_subclass__(**kwargs)  # type: ignore[arg-type]
+        cls.SCOPED_CSS = False
+
+    state: reactive[LiveState] = reactive(LiveState, init=False)
+
+    def watch_state(self, state: LiveState) -> None:
+        if self.is_mounted:
+            self.show(state)
+
+    def on_mount(self) -> None:
+        self.show(self.state)
+
+    def show(self, state: LiveState) -> None:
+        raise NotImplementedError
+
+    def _text(self, selector: str, text: str) -> None:
+        # Only touch a widget whose words changed.
+        widget = self.query_one(selector)
+        if isinstance(widget, BigText):
+            widget.text = text
+        elif isinstance(widget, Static) and str(widget.content) != text:
+            widget.update(Text(text))
+
+
+class PhaseBar(LivePanel):
+    """Which phase, where it sits in the session, how the room talks, and its rule."""
+
+    DEFAULT_CSS = """
+    PhaseBar { height: auto; }
+    PhaseBar #phase-line { height: 1; }
+    PhaseBar #phase-name {
+        width: 1fr;
+        text-style: bold;
+        color: $accent;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    PhaseBar #phase-place { width: auto; margin-left: 2; color: $text-muted; }
+    PhaseBar #view-tag {
+        width: auto; margin-left: 2; text-style: bold; color: $text; background: $warning 50%;
+    }
+    LiveScreen.-projector PhaseBar #view-tag { color: $background; background: $accent; }
+    PhaseBar #rule { text-style: italic; color: $warning; height: auto; max-height: 3; }
+    LiveScreen.-short PhaseBar #rule { max-height: 2; }
+    LiveScreen.-silence PhaseBar #rule { color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="phase-line"):
+            yield words("phase-name")
+            yield words("phase-place")
+            yield words("view-tag")
+        yield words("rule")
+
+    def show(self, state: LiveState) -> None:
+        self._text("#phase-name", state.phase_name)
+        self._text("#phase-place", state.place)
+        # Which view this is, in a block of colour nobody misses: private notes show
+        # only in the facilitator's view, so it must never be mistaken for the room's.
+        self._text("#view-tag", " PROJECTED " if state.projector else " FACILITATOR VIEW ")
+        # How the room talks, then the phase's rule, on one line when they fit.
+        rule = self.query_one("#rule", Static)
+        shown = Text.assemble((state.mode, "bold not italic"), (" · " if state.rule else "", ""), state.rule)
+        if str(rule.content) != shown.plain:
+            rule.update(shown)
+
+
+class ClockPanel(LivePanel):
+    """The phase's countdown as large as the window allows, its state in words, the
+    session's expected end, and the speaker's own clock labelled TURN."""
+
+    DEFAULT_CSS = """
+    ClockPanel { width: 1fr; height: 1fr; }
+    ClockPanel #clock-line { height: 1fr; }
+    ClockPanel #countdown { width: 1fr; height: 1fr; }
+    ClockPanel #turn-box { width: 18; height: 1fr; display: none; padding-left: 2; }
+    ClockPanel.-turn #turn-box { display: block; }
+    ClockPanel #turn-label { height: 1; text-style: bold; color: $success; }
+    ClockPanel #turn-countdown { height: 1fr; color: $success; }
+    ClockPanel #clock-facts { height: auto; max-height: 2; }
+    ClockPanel #clock-big-facts { height: auto; display: none; }
+    ClockPanel #clock-state { max-height: 3; }
+    ClockPanel #clock-budget { max-height: 3; text-style: none; }
+    ClockPanel #clock-planned { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    LiveScreen.-room ClockPanel #clock-facts, LiveScreen.-huge ClockPanel #clock-facts { display: none; }
+    LiveScreen.-room ClockPanel #clock-big-facts, LiveScreen.-huge ClockPanel #clock-big-facts {
+        display: block;
+    }
+    LiveScreen.-huge ClockPanel #clock-budget { max-height: 7; }
+    LiveScreen.-wide ClockPanel #turn-box, LiveScreen.-room-wide ClockPanel #turn-box { width: 35%; }
+    /* In a room-sized window the turn clock sits under the phase's, which keeps the width. */
+    LiveScreen.-room ClockPanel #clock-line, LiveScreen.-huge ClockPanel #clock-line { layout: vertical; }
+    LiveScreen.-room ClockPanel #turn-box, LiveScreen.-huge ClockPanel #turn-box {
+        layout: horizontal;
+        width: 1fr;
+        height: 35%;
+        padding-left: 0;
+    }
+    LiveScreen.-room ClockPanel #turn-label, LiveScreen.-huge ClockPanel #turn-label {
+        width: auto;
+        height: 1fr;
+        padding-right: 2;
+        content-align: left middle;
+    }
+    LiveScreen.-warning ClockPanel #countdown, LiveScreen.-warning ClockPanel .state { color: $warning; }
+    LiveScreen.-final ClockPanel #countdown, LiveScreen.-final ClockPanel .state { color: $error; }
+    LiveScreen.-overtime ClockPanel #countdown, LiveScreen.-overtime ClockPanel .state { color: $error; }
+    LiveScreen.-paused ClockPanel #countdown { color: $text-muted; }
+    LiveScreen.-paused ClockPanel .state { color: $warning; text-style: bold reverse; }
+    ClockPanel.-turn-over #turn-countdown, ClockPanel.-turn-over #turn-label { color: $error; }
+    ClockPanel.-turn-over #turn-label { text-style: bold reverse; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="clock-line"):
+            yield BigText("00:00", digits=True, min_rows=5, id="countdown")
+            with Vertical(id="turn-box"):
+                yield Static("TURN", id="turn-label", markup=False)
+                yield BigText("", digits=True, min_rows=5, id="turn-countdown")
+        # One line of facts in a laptop-sized window; in a room-sized one the state and
+        # the expected end are drawn large, so the back row can read them too.
+        yield words("clock-facts", "state")
+        with Vertical(id="clock-big-facts"):
+            yield BigText("", id="clock-state", classes="state")
+            yield BigText("", max_lines=2, line_rows=3, id="clock-budget")
+            yield words("clock-planned")
+
+    def show(self, state: LiveState) -> None:
+        self._text("#countdown", state.countdown)
+        facts = [state.clock_state, state.planned, state.budget]
+        self._text("#clock-facts", " · ".join(fact for fact in facts if fact))
+        self._text("#clock-state", state.clock_state)
+        self._text("#clock-budget", state.budget)
+        self._text("#clock-planned", state.planned)
+        self.set_class(state.turn is not None, "-turn")
+        self.set_class(state.turn_over, "-turn-over")
+        if state.turn is not None:
+            self._text("#turn-countdown", state.turn)
+            # Overtime on a turn is said in a word, not only by the colour and the '+'.
+            self._text("#turn-label", "TURN OVER" if state.turn_over else "TURN")
+
+
+class SpeakerPanel(LivePanel):
+    """Who has the floor (large in a large window), who is next, and everyone by number."""
+
+    DEFAULT_CSS = """
+    SpeakerPanel { height: auto; }
+    LiveScreen.-room SpeakerPanel, LiveScreen.-huge SpeakerPanel { margin-top: 1; }
+    SpeakerPanel #speaker { max-height: 1; color: $success; }
+    SpeakerPanel #next-up { max-height: 2; color: $text-muted; text-style: none; }
+    LiveScreen.-short SpeakerPanel #next-up { max-height: 1; }
+    SpeakerPanel #roster { color: $text-muted; }
+    LiveScreen.-listening SpeakerPanel #speaker { color: $warning; }
+    LiveScreen.-silence SpeakerPanel #speaker,
+    LiveScreen.-silence SpeakerPanel #next-up { color: $text-muted; }
+    LiveScreen.-silence SpeakerPanel #roster { display: none; }
+    LiveScreen.-tall SpeakerPanel #speaker, LiveScreen.-room SpeakerPanel #speaker,
+    LiveScreen.-huge SpeakerPanel #speaker { max-height: 5; }
+    LiveScreen.-room SpeakerPanel #next-up, LiveScreen.-huge SpeakerPanel #next-up {
+        max-height: 3;
+        color: $text;
+    }
+    LiveScreen.-short SpeakerPanel #roster { max-height: 3; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield BigText("", id="speaker")
+        yield BigText("", max_lines=2, line_rows=3, id="next-up")
+        yield Roster(id="roster")
+
+    def show(self, state: LiveState) -> None:
+        self._text("#speaker", state.speaker)
+        self._text("#next-up", state.next_up)
+        self.query_one(Roster).entries = state.roster
+
+
+class CardPanel(LivePanel):
+    """The phase's prompts, or the deck card the facilitator put up in their place."""
+
+    DEFAULT_CSS = """
+    CardPanel {
+        display: none;
+        width: 40%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        border-title-color: $text;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+        margin-left: 1;
+        /* A card longer than the room left for it shows a scroll bar, never a silent cut. */
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    CardPanel.-shown { display: block; }
+    CardPanel #card-text { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield words("card-text")
+
+    def show(self, state: LiveState) -> None:
+        if state.card is not None:
+            body, title, subtitle = state.card.body, state.card.title, state.card.place
+        else:
+            body, title, subtitle = "\n".join(f"› {prompt}" for prompt in state.prompts), "Prompts", ""
+        self.set_class(bool(body or state.card), "-shown")
+        self._text("#card-text", body)
+        # Title and deck ride on the border, leaving every row inside for the card itself.
+        self.border_title = Text(title, style="bold")
+        self.border_subtitle = Text(subtitle) if subtitle else None
+
+
+class NotesPanel(LivePanel):
+    """The notes editor, what kind of note it holds, whether it is saved, and where a key
+    will go: into the notes, or to the controls."""
+
+    DEFAULT_CSS = """
+    NotesPanel { height: 30%; min-height: 5; }
+    NotesPanel #notes-bar { height: 1; }
+    NotesPanel #focus-tag { width: auto; text-style: bold; margin-right: 1; }
+    NotesPanel #notes-label { width: 1fr; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
+    NotesPanel #save-status { width: auto; margin-left: 2; color: $text-muted; }
+    NotesPanel #notes-hint { height: auto; color: $warning; text-style: bold; display: none; }
+    NotesPanel.-hint #notes-hint { display: block; }
+    NotesPanel #notes { height: 1fr; }
+    NotesPanel.-typing #focus-tag { color: $background; background: $success; }
+    NotesPanel.-controls #focus-tag { color: $background; background: $secondary; }
+    NotesPanel.-controls #notes { opacity: 70%; }
+    NotesPanel.-private #notes { border: tall $error; }
+    NotesPanel.-private #notes-label { color: $error; }
+    LiveScreen.-save-error NotesPanel #save-status { color: $error; text-style: bold; }
+    LiveScreen.-projector NotesPanel { height: 25%; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="notes-bar"):
+            yield words("focus-tag")
+            yield words("notes-label")
+            yield words("save-status")
+        yield words("notes-hint")
+        yield NotesArea(
+            id="notes", soft_wrap=True, placeholder="Type notes here; they are saved as you type."
+        )
+
+    def show(self, state: LiveState) -> None:
+        # Where the next key goes, in words: the notes take every printable key while
+        # they are focused, so a control key pressed then would land in the notes.
+        self._text(
+            "#focus-tag", " ✎ TYPING (Esc: controls) " if state.typing else " ⌨ CONTROLS (i: type notes) "
+        )
+        self.set_class(state.typing, "-typing")
+        self.set_class(not state.typing, "-controls")
+        self._text("#notes-label", state.notes_label)
+        self._text("#save-status", state.save_status)
+        self._text("#notes-hint", f"⚠ {state.notes_hint}" if state.notes_hint else "")
+        self.set_class(bool(state.notes_hint), "-hint")
+        self.set_class(state.note_kind == "private", "-private")
