@@ -55,7 +55,7 @@ class LiveScreen(PeerCircleScreen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-room-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (45, "-room"), (58, "-huge")]
 
-    state: reactive[LiveState] = reactive(LiveState, init=False)
+    state: reactive[LiveState] = reactive(LiveState, init=False, repaint=False)
     """Everything the panels show, rebuilt on each refresh; they are bound to it."""
 
     def __init__(self, session: Session) -> None:

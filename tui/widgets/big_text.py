@@ -37,7 +37,7 @@ class BigText(Widget):
     BigText { height: auto; width: 1fr; text-style: bold; }
     """
 
-    text: reactive[str] = reactive("", layout=True)
+    text: reactive[str] = reactive("")
 
     def __init__(
         self,
@@ -63,6 +63,13 @@ class BigText(Widget):
 
     def update(self, text: str) -> None:
         self.text = text
+
+    def watch_text(self, old: str, new: str) -> None:
+        # A box whose size the stylesheet fixes (the countdown's 1fr) only needs a repaint
+        # when its text changes, once a second; a new layout of the whole screen each
+        # second doubled the idle CPU. Text that sizes its own box asks for a layout.
+        sized_by_text = self.styles.height is None or self.styles.height.is_auto
+        self.refresh(layout=sized_by_text and old != new)
 
     def fitted(self, width: int | None = None, height: int | None = None) -> Fitted | None:
         """The block-font layout for the content box (or the given size)."""

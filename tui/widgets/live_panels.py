@@ -37,7 +37,7 @@ class LivePanel(Widget):
         super().__init_subclass__(**kwargs)  # type: ignore[arg-type]
         cls.SCOPED_CSS = False
 
-    state: reactive[LiveState] = reactive(LiveState, init=False)
+    state: reactive[LiveState] = reactive(LiveState, init=False, repaint=False)
 
     def watch_state(self, state: LiveState) -> None:
         if self.is_mounted:
