@@ -27,7 +27,15 @@ from tests.waiting import settle_workers, wait_for
 SIZES = [(80, 24), (160, 45)]
 ROOM_SIZE = (200, 60)
 """The live screen is also compared at the size of a projector's terminal, where the room
-reads it: a 160x45 picture once passed for weeks with the notes off the bottom."""
+reads it: a 160x45 picture once passed for weeks with the notes off the bottom. Every
+scene's layout at every size is measured in test_live_layout.py; the pictures at this size
+are the scenes that show each part large (notes, overtime, a turn clock, projector view)."""
+ROOM_SCENES = (
+    "live_presenter_with_notes",
+    "live_questions_in_overtime",
+    "live_go_round_with_turn_clock",
+    "live_projector_mode",
+)
 THEMES = ["textual-dark", "peercircle-projector"]
 PROJECTOR_SIZE = (160, 45)
 """The projector theme is compared at the room size only: the layout is the theme's own
@@ -286,7 +294,7 @@ SCREEN_CASES = [
     for scene in SCENES
     for size in [*SIZES, ROOM_SIZE]
     for theme in THEMES
-    if (theme == "textual-dark" and (size != ROOM_SIZE or scene.startswith("live_")))
+    if (theme == "textual-dark" and (size != ROOM_SIZE or scene in ROOM_SCENES))
     or (scene in PROJECTOR_SCENES and size == PROJECTOR_SIZE)
     or (scene == "live_projector_mode" and size == ROOM_SIZE)
 ]
