@@ -17,6 +17,7 @@ Built-in decks ship in ``content/decks``; a facilitator's own go in ``<data>/dec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -158,8 +159,10 @@ class DeckLibrary:
         return {d.id: [c.title for c in d.cards] for d in self.decks}
 
 
-def load_decks(user_dir: Path | None = None) -> DeckLibrary:
-    """Built-in decks plus a facilitator's own; a broken file is reported, never fatal."""
+@cache
+def builtin_decks() -> tuple[tuple[Deck, ...], tuple[FormatError, ...]]:
+    """The decks shipped in the package, read once per process: they cannot change while it
+    runs, and parsing them again for every new app (every test) cost a tenth of a second."""
     decks: list[Deck] = []
     errors: list[FormatError] = []
     builtin = resources.files("peercircle.content").joinpath("decks")
@@ -169,6 +172,14 @@ def load_decks(user_dir: Path | None = None) -> DeckLibrary:
             decks.append(parse_deck(entry.read_text(encoding="utf-8-sig"), entry.name, "built-in"))
         except FormatError as exc:
             errors.append(exc)
+    return tuple(decks), tuple(errors)
+
+
+def load_decks(user_dir: Path | None = None) -> DeckLibrary:
+    """Built-in decks plus a facilitator's own; a broken file is reported, never fatal."""
+    shipped, shipped_errors = builtin_decks()
+    decks: list[Deck] = list(shipped)
+    errors: list[FormatError] = list(shipped_errors)
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:

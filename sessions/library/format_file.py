@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -499,10 +500,14 @@ def builtin_deck_cards() -> dict[str, list[str]]:
     return load_decks().card_titles()
 
 
-def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]] | None = None) -> Library:
-    """Built-in formats (shipped in the wheel) plus any user formats; broken files are reported, not fatal."""
-    if decks is None:
-        decks = builtin_deck_cards()
+@cache
+def _builtin_formats(
+    decks: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[Format, ...], tuple[FormatError, ...]]:
+    """The formats shipped in the package, checked against ``decks``, read once per process
+    for each set of decks: they cannot change while it runs, and reading them again for
+    every new app (every test) cost a third of a second."""
+    cards = {deck: list(titles) for deck, titles in decks}
     formats: list[Format] = []
     errors: list[FormatError] = []
     builtin = resources.files("peercircle.content").joinpath("formats")
@@ -510,10 +515,20 @@ def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]
         if entry.name.endswith(".md"):
             try:
                 formats.append(
-                    parse_format(entry.read_text(encoding="utf-8-sig"), entry.name, "built-in", decks)
+                    parse_format(entry.read_text(encoding="utf-8-sig"), entry.name, "built-in", cards)
                 )
             except FormatError as exc:
                 errors.append(exc)
+    return tuple(formats), tuple(errors)
+
+
+def load_library(user_dir: Path | None = None, decks: Mapping[str, Sequence[str]] | None = None) -> Library:
+    """Built-in formats (shipped in the wheel) plus any user formats; broken files are reported, not fatal."""
+    if decks is None:
+        decks = builtin_deck_cards()
+    shipped, shipped_errors = _builtin_formats(tuple(sorted((d, tuple(c)) for d, c in decks.items())))
+    formats: list[Format] = list(shipped)
+    errors: list[FormatError] = list(shipped_errors)
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.md")):
             try:
