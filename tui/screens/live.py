@@ -53,7 +53,7 @@ class LiveScreen(PeerCircleScreen[None]):
     # Textual puts one class of each list on the screen for its size; the panels' styles
     # size the clock, the names and the notes from them (see live_panels.py).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-room-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (45, "-room"), (58, "-huge")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (24, "-short"), (30, "-tall"), (45, "-room"), (58, "-huge")]
 
     state: reactive[LiveState] = reactive(LiveState, init=False, repaint=False)
     """Everything the panels show, rebuilt on each refresh; they are bound to it."""

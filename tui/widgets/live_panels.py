@@ -4,7 +4,7 @@ Each panel owns one part of the screen and draws only that part: the phase bar, 
 the speaker and roster, the prompt card, and the notes. A panel redraws when the state it
 is bound to changes; the state holds words, not instants, so that is about once a second.
 The panels' stylesheets are not scoped to the panel, so that the screen's breakpoint
-classes (``-short``, ``-tall``, ``-room``, ...) can size them.
+classes (``-tiny``, ``-short``, ``-tall``, ``-room``, ``-huge``) can size them.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class PhaseBar(LivePanel):
     }
     LiveScreen.-projector PhaseBar #view-tag { color: $background; background: $accent; }
     PhaseBar #rule { text-style: italic; color: $warning; height: auto; max-height: 3; }
-    LiveScreen.-short PhaseBar #rule { max-height: 2; }
+    LiveScreen.-short PhaseBar #rule, LiveScreen.-tiny PhaseBar #rule { max-height: 2; }
     LiveScreen.-silence PhaseBar #rule { color: $text-muted; }
     """
 
@@ -114,6 +114,8 @@ class ClockPanel(LivePanel):
     ClockPanel #turn-label { height: 1; text-style: bold; color: $success; }
     ClockPanel #turn-countdown { height: 1fr; color: $success; }
     ClockPanel #clock-facts { height: auto; max-height: 2; }
+    /* Under 24 rows the facts keep to one line, so the countdown keeps its three rows. */
+    LiveScreen.-tiny ClockPanel #clock-facts { max-height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ClockPanel #clock-big-facts { height: auto; display: none; }
     ClockPanel #clock-state { max-height: 3; }
     ClockPanel #clock-budget { max-height: 3; text-style: none; }
@@ -184,7 +186,7 @@ class SpeakerPanel(LivePanel):
     LiveScreen.-room SpeakerPanel, LiveScreen.-huge SpeakerPanel { margin-top: 1; }
     SpeakerPanel #speaker { max-height: 1; color: $success; }
     SpeakerPanel #next-up { max-height: 2; color: $text-muted; text-style: none; }
-    LiveScreen.-short SpeakerPanel #next-up { max-height: 1; }
+    LiveScreen.-short SpeakerPanel #next-up, LiveScreen.-tiny SpeakerPanel #next-up { max-height: 1; }
     SpeakerPanel #roster { color: $text-muted; }
     LiveScreen.-listening SpeakerPanel #speaker { color: $warning; }
     LiveScreen.-silence SpeakerPanel #speaker,
@@ -196,7 +198,7 @@ class SpeakerPanel(LivePanel):
         max-height: 3;
         color: $text;
     }
-    LiveScreen.-short SpeakerPanel #roster { max-height: 3; }
+    LiveScreen.-short SpeakerPanel #roster, LiveScreen.-tiny SpeakerPanel #roster { max-height: 3; }
     """
 
     def compose(self) -> ComposeResult:
