@@ -113,7 +113,9 @@ async def test_every_panel_lies_inside_the_screen_at_every_size(
                     assert notes.content_size.height >= 8, notes.content_size
                 # The speaker's name and who is next read across the room (more than a row).
                 assert screen.query_one("#speaker", BigText).drawn_rows > 1
-                assert screen.query_one("#next-up", BigText).drawn_rows > 1 or fmt == "check-in-round"
+                assert screen.query_one("#next-up", BigText).drawn_rows > 1
+                budget = screen.query_one("#clock-budget", BigText)
+                assert budget.text.startswith("ends ") and budget.drawn_rows > 1, budget.text
 
 
 async def test_the_turn_clock_is_labelled_and_says_overtime_in_a_word(

@@ -198,6 +198,8 @@ class SpeakerPanel(LivePanel):
         max-height: 3;
         color: $text;
     }
+    /* Two lines of it when the window is tall enough: long names still read across a room. */
+    LiveScreen.-huge SpeakerPanel #next-up { max-height: 7; }
     LiveScreen.-short SpeakerPanel #roster, LiveScreen.-tiny SpeakerPanel #roster { max-height: 3; }
     """
 
