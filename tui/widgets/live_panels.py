@@ -10,21 +10,44 @@ classes (``-short``, ``-tall``, ``-room``, ...) can size them.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
 from peercircle.tui.screens.live_state import LiveState
-from peercircle.tui.widgets.big_text import BigText
+from peercircle.tui.widgets.big_text import BigText, clamp
 from peercircle.tui.widgets.notes_area import NotesArea
 from peercircle.tui.widgets.roster import Roster
 
 
+class Words(Static):
+    """Text that wraps within its max-height and, when that cuts it, ends in an ellipsis:
+    the stylesheet caps how many rows a rule or a line of facts may take at each size, and
+    a cut there must say so."""
+
+    def render(self) -> RenderResult:
+        visual = super().render()
+        styles = self.styles
+        cut_by_max_height = styles.max_height is not None and not (styles.width and styles.width.is_auto)
+        # A one-line text is marked by text-overflow: ellipsis. A box as wide as its text
+        # is measured through this method, so its width must come from the whole text.
+        if not cut_by_max_height or styles.text_wrap == "nowrap" or not isinstance(visual, Content):
+            return visual
+        return clamp(visual, *self.content_size)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The height the whole text wants (the max-height then caps it): measured through
+        # render(), it would be the height clamped to the size before, and never grow back.
+        return self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+
+
 def words(id: str, classes: str | None = None) -> Static:
     """An empty line of text for the panel to fill; names and notes are never markup."""
-    return Static("", id=id, classes=classes, markup=False)
+    return Words("", id=id, classes=classes, markup=False)
 
 
 class LivePanel(Widget):

@@ -1,0 +1,65 @@
+"""Defects found by using the rebuilt live screen as a facilitator would, with hostile input.
+
+Each test names what a person saw: text cut without a word, a clock that moves, and so on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.geometry import Region
+from textual.widget import Widget
+
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.tui.screens.live import LiveScreen
+from tests.scenes import make_app, start_live
+
+LONG_NAMES = "Zoë 👩🏽‍⚕️,李小龍,José́ Ñúñez,Maximiliana Theodora Featherstonehaugh-C,[b]x,[/],Ben"
+
+
+def rows_of(widget: Widget) -> list[str]:
+    """The rows a widget draws, as plain text without trailing spaces."""
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
+
+
+def whole_or_marked(widget: Widget, text: str) -> bool:
+    """``text`` shows in full in the widget's rows, or what shows ends with an ellipsis."""
+    rows = [row.strip() for row in rows_of(widget) if row.strip()]
+    shown = " ".join(rows)
+    return " ".join(text.split()) in shown or (bool(rows) and rows[-1].endswith("…"))
+
+
+async def test_a_rule_too_long_for_its_rows_ends_in_an_ellipsis(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Seen at 80x24 in the Solution Circle's first phase: the rule stopped mid-sentence
+    # ("... the group stays silent until the time is") with nothing to say there was more.
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_live(pilot, "solution-circle", "Aisha,Ben,Ciara,Dev")
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        rule = screen.query_one("#rule")
+        phase = screen.session.view().phase
+        assert whole_or_marked(rule, phase.rule), rows_of(rule)
+        for width, height in [(60, 18), (70, 20), (99, 29), (100, 30)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert whole_or_marked(rule, phase.rule), (width, height, rows_of(rule))
+
+
+async def test_who_is_next_too_long_for_a_short_window_ends_in_an_ellipsis(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Seen at 60x18 in a check-in round with a long name next: "Next: José́ Ñúñez,
+    # Maximiliana Theodora Featherstonehaugh-C" and the round number silently gone.
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await start_live(pilot, "check-in-round", LONG_NAMES)
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        next_up = screen.query_one("#next-up")
+        assert "round 1" in screen.state.next_up
+        assert whole_or_marked(next_up, screen.state.next_up), rows_of(next_up)
