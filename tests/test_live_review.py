@@ -12,6 +12,7 @@ from textual.widget import Widget
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.tui.screens.live import LiveScreen
+from peercircle.tui.widgets.big_text import BigText
 from tests.scenes import make_app, start_live
 
 LONG_NAMES = "Zoë 👩🏽‍⚕️,李小龍,José́ Ñúñez,Maximiliana Theodora Featherstonehaugh-C,[b]x,[/],Ben"
@@ -63,3 +64,29 @@ async def test_who_is_next_too_long_for_a_short_window_ends_in_an_ellipsis(
         next_up = screen.query_one("#next-up")
         assert "round 1" in screen.state.next_up
         assert whole_or_marked(next_up, screen.state.next_up), rows_of(next_up)
+
+
+async def test_a_turn_in_overtime_stays_drawn_large(data_dir: Path, clock: FakeClock, tmp_path: Path) -> None:
+    # Seen at 60x18, 80x24 and 99x29: the turn clock, three rows tall while the turn ran,
+    # fell to one small line ('+00:07') the moment the turn went over, when the room most
+    # needs to see it. '+MM:SS' is 18 cells in Textual's digits and the box held 16.
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_live(pilot, "check-in-round", "Ann,Ben,Cy")
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        turn = screen.query_one("#turn-countdown", BigText)
+        for width, height in [(60, 18), (80, 24), (99, 29)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert turn.drawn_rows >= 3, (width, height, turn.text)
+        remaining = screen.session.view().turn_remaining
+        assert remaining is not None
+        clock.advance(remaining + 7)
+        screen.refresh_view()
+        for width, height in [(60, 18), (80, 24), (99, 29)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert turn.text == "+00:07" and turn.drawn_rows >= 3, (width, height, turn.drawn_rows)

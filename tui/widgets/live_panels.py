@@ -132,7 +132,9 @@ class ClockPanel(LivePanel):
     ClockPanel { width: 1fr; height: 1fr; }
     ClockPanel #clock-line { height: 1fr; }
     ClockPanel #countdown { width: 1fr; height: 1fr; }
-    ClockPanel #turn-box { width: 18; height: 1fr; display: none; padding-left: 2; }
+    /* 18 cells inside: a turn in overtime ('+00:07') in Textual's digits; fewer, and it
+       dropped to one small line of text just when it went over. */
+    ClockPanel #turn-box { width: 19; height: 1fr; display: none; padding-left: 1; }
     ClockPanel.-turn #turn-box { display: block; }
     ClockPanel #turn-label { height: 1; text-style: bold; color: $success; }
     ClockPanel #turn-countdown { height: 1fr; color: $success; }
