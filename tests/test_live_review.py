@@ -12,6 +12,7 @@ from textual.widget import Widget
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.tui.screens.live import LiveScreen
+from peercircle.tui.themes import contrast
 from peercircle.tui.widgets.big_text import BigText
 from tests.scenes import make_app, start_live
 
@@ -90,3 +91,42 @@ async def test_a_turn_in_overtime_stays_drawn_large(data_dir: Path, clock: FakeC
             await pilot.resize_terminal(width, height)
             await pilot.pause()
             assert turn.text == "+00:07" and turn.drawn_rows >= 3, (width, height, turn.drawn_rows)
+
+
+def _colour(widget: Widget) -> str:
+    colour = widget.rich_style.color
+    assert colour is not None and colour.triplet is not None
+    return colour.triplet.hex
+
+
+async def test_a_paused_clock_reads_as_paused_by_its_colour_in_the_projector_theme(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Seen in peercircle-projector: a paused countdown is $text-muted, #d0d0d0 on black,
+    # next to a running one in #ffffff (1.5:1 apart): on a beamer the two look the same.
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = "peercircle-projector"
+        await start_live(pilot, "solution-circle", "Ann,Ben,Cy")
+        await pilot.press("escape")
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        countdown = screen.query_one("#countdown")
+        running = _colour(countdown)
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.session.view().paused
+        paused = _colour(countdown)
+        assert contrast(paused, running) >= 3, (paused, running)
+        # The other states keep their own colours too.
+        states = {"running": running, "paused": paused}
+        await pilot.press("space")
+        clock.advance(screen.session.view().remaining - 30)
+        screen.refresh_view()
+        await pilot.pause()
+        states["1 min left"] = _colour(countdown)
+        clock.advance(40)
+        screen.refresh_view()
+        await pilot.pause()
+        states["overtime"] = _colour(countdown)
+        assert len(set(states.values())) == len(states), states

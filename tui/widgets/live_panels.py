@@ -166,7 +166,9 @@ class ClockPanel(LivePanel):
     LiveScreen.-warning ClockPanel #countdown, LiveScreen.-warning ClockPanel .state { color: $warning; }
     LiveScreen.-final ClockPanel #countdown, LiveScreen.-final ClockPanel .state { color: $error; }
     LiveScreen.-overtime ClockPanel #countdown, LiveScreen.-overtime ClockPanel .state { color: $error; }
-    LiveScreen.-paused ClockPanel #countdown { color: $text-muted; }
+    /* Half as bright as a running clock in every theme: $text-muted is #d0d0d0 in the
+       projector theme, next to #ffffff the same on a beamer. */
+    LiveScreen.-paused ClockPanel #countdown { color: $foreground 45%; }
     LiveScreen.-paused ClockPanel .state { color: $warning; text-style: bold reverse; }
     ClockPanel.-turn-over #turn-countdown, ClockPanel.-turn-over #turn-label { color: $error; }
     ClockPanel.-turn-over #turn-label { text-style: bold reverse; }
