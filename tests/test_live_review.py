@@ -11,6 +11,10 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.engine.session import clean_names
+from peercircle.sessions.library.agreement import load_agreement
+from peercircle.sessions.storage.layout import DataFolder
+from peercircle.tui.screens.group import GroupChoice
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.themes import contrast
 from peercircle.tui.widgets.big_text import BigText
@@ -130,3 +134,33 @@ async def test_a_paused_clock_reads_as_paused_by_its_colour_in_the_projector_the
         await pilot.pause()
         states["overtime"] = _colour(countdown)
         assert len(set(states.values())) == len(states), states
+
+
+async def test_the_view_tag_stays_on_screen_when_a_presenter_has_a_long_name(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Seen in an action learning set with three presenters: 'Phase 1 of 7 · Maximiliana
+    # Theodora Featherstonehaugh-C presents (1 of 3)' took the whole phase line; the phase's
+    # name shrank to '…' and FACILITATOR VIEW fell off the right edge at 60 and 80 columns,
+    # the one sign of whether private notes may show.
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.library.get("action-learning-set")
+        assert form is not None and form.cycle_per_presenter
+        people = clean_names("Maximiliana Theodora Featherstonehaugh-C,Ann,Ben")
+        agreement = load_agreement(DataFolder(app.data_dir).agreement)
+        app.start_session(form, GroupChoice(people, people, None), agreement, projected=False)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        for width, height in [(60, 18), (80, 24), (100, 30), (150, 44)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            where = f"{width}x{height}"
+            tag, name = screen.query_one("#view-tag"), screen.query_one("#phase-name")
+            place = screen.query_one("#phase-place")
+            assert tag.region.right <= width - 1, (where, tag.region)
+            assert "FACILITATOR VIEW" in rows_of(tag)[0], where
+            assert name.region.width >= 8, (where, rows_of(name))
+            assert whole_or_marked(place, screen.state.place), (where, rows_of(place))

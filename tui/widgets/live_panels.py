@@ -94,7 +94,16 @@ class PhaseBar(LivePanel):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    PhaseBar #phase-place { width: auto; margin-left: 2; color: $text-muted; }
+    /* Capped, so a long presenter's name ('... presents (1 of 3)') is cut with an ellipsis
+       instead of squeezing the phase's name to nothing and the view tag off the screen. */
+    PhaseBar #phase-place {
+        width: auto;
+        max-width: 45%;
+        margin-left: 2;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     PhaseBar #view-tag {
         width: auto; margin-left: 2; text-style: bold; color: $text; background: $warning 50%;
     }
