@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Input
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.session import clean_names
@@ -18,7 +19,9 @@ from peercircle.tui.screens.group import GroupChoice
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.themes import contrast
 from peercircle.tui.widgets.big_text import BigText
+from peercircle.tui.widgets.roster import Roster
 from tests.scenes import make_app, start_live
+from tests.screen_text import shown_text
 
 LONG_NAMES = "Zoë 👩🏽‍⚕️,李小龍,José́ Ñúñez,Maximiliana Theodora Featherstonehaugh-C,[b]x,[/],Ben"
 
@@ -164,3 +167,33 @@ async def test_the_view_tag_stays_on_screen_when_a_presenter_has_a_long_name(
             assert "FACILITATOR VIEW" in rows_of(tag)[0], where
             assert name.region.width >= 8, (where, rows_of(name))
             assert whole_or_marked(place, screen.state.place), (where, rows_of(place))
+
+
+CONTROL = "\x1b[2J"
+"""A terminal's 'clear the screen', pasted into a name."""
+
+
+def test_names_lose_terminal_control_characters_and_direction_overrides() -> None:
+    # A pasted ESC reached the roster as it was ('1 Ann\x1b[2Jx') and went to the terminal
+    # inside the drawn line; U+202E turned the rest of the roster's line around.
+    assert clean_names(f"Ann{CONTROL}x, Bob\u202eevil,\x07 ,Cy\u2066") == ("Ann[2Jx", "Bobevil", "Cy")
+
+
+async def test_no_control_character_of_a_name_reaches_the_live_screen(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_live(pilot, "check-in-round", f"Ann{CONTROL},Bob\u202eevil,Cy")
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        late = app.screen.query_one("#late-name", Input)
+        late.focus()
+        late.value = f"Zed{CONTROL}\u202e"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert "Zed[2J" in screen.session.view().members
+        text = shown_text(app) + screen.query_one(Roster).plain
+        assert "\x1b" not in text and "\u202e" not in text

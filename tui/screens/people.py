@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.session import Session, tidy_name
 from peercircle.sessions.engine.timefmt import clock_text
 
 
@@ -100,7 +100,7 @@ class PeopleScreen(ModalScreen[None]):
         self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
+        name = tidy_name(event.value)  # as it will be saved: no pasted control characters
         if not name:
             return
         if self.session.add_person(name) is None:
