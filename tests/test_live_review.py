@@ -197,3 +197,27 @@ async def test_no_control_character_of_a_name_reaches_the_live_screen(
         assert "Zed[2J" in screen.session.view().members
         text = shown_text(app) + screen.query_one(Roster).plain
         assert "\x1b" not in text and "\u202e" not in text
+
+
+async def test_a_markup_like_name_in_a_message_is_shown_as_typed(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # A speaker named '[/x]Cy' who passed stopped the app: the message "[/x]Cy passed; ..."
+    # was read as markup (MarkupError), as was a late arrival's "joins from the next round".
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_live(pilot, "check-in-round", "[/x]Cy,[b]Bo,Ann")
+        await pilot.press("escape", "p")
+        await pilot.pause()
+        assert app.is_running
+        assert any(n.message.startswith("[/x]Cy passed") for n in app._notifications)
+        await pilot.press("g")
+        await pilot.pause()
+        late = app.screen.query_one("#late-name", Input)
+        late.focus()
+        late.value = "[/]Zed"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "[/]Zed" in app.screen.session.view().members  # type: ignore[attr-defined]
+        assert any(n.message.startswith("[/]Zed joins") for n in app._notifications)
