@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -145,10 +146,27 @@ class GroupError(ValueError):
     """The names entered for a group cannot run this format."""
 
 
+# Bidirectional embeddings, overrides and isolates: one in a name turns the rest of the
+# line it is drawn on around (the roster, the summary), so it never belongs in a name.
+_DIRECTION_CONTROLS = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def tidy_name(raw: str) -> str:
+    """One name as it is shown and saved: without terminal control characters (a pasted
+    ESC went to the terminal inside every line the name was drawn on) or direction
+    overrides, its spaces collapsed."""
+    kept = "".join(
+        char
+        for char in raw
+        if char not in _DIRECTION_CONTROLS and (char.isspace() or unicodedata.category(char) != "Cc")
+    )
+    return " ".join(kept.split())
+
+
 def clean_names(raw: str) -> tuple[str, ...]:
     """Split 'Ann, Bob; Cat' or one-per-line input into trimmed names."""
     parts = raw.replace(";", ",").replace("\n", ",").split(",")
-    return tuple(" ".join(p.split()) for p in parts if p.strip())
+    return tuple(name for name in map(tidy_name, parts) if name)
 
 
 def as_presenters(presenters: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
@@ -398,7 +416,7 @@ class Session:
 
     def add_person(self, name: str) -> Event | None:
         """A late arrival: they take turns from the next round."""
-        return self._record(EventKind.JOIN, person=" ".join(name.split()))
+        return self._record(EventKind.JOIN, person=tidy_name(name))
 
     def remove_person(self, name: str) -> Event | None:
         """Someone leaves: out of upcoming turns, their airtime so far kept."""

@@ -230,7 +230,8 @@ class LiveScreen(PeerCircleScreen[None]):
     def action_pass_turn(self) -> None:
         person = self.session.timeline.current
         if self.session.pass_turn():
-            self.notify(f"{person} passed; offered again at the end of the round", timeout=2)
+            # A name is never markup: "[/x]Cy passed" raised MarkupError and stopped the app.
+            self.notify(f"{person} passed; offered again at the end of the round", timeout=2, markup=False)
         self._after()
 
     def action_give_floor(self, number: int) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.session import Session, tidy_name
 from peercircle.sessions.engine.timefmt import clock_text
 
 
@@ -51,18 +52,15 @@ class PeopleScreen(ModalScreen[None]):
         for number, person in enumerate(view.members, 1):
             role = " (presenter)" if person == view.presenter else ""
             speaking = "  ◀ speaking" if person == view.speaker else ""
-            rows.append(
-                Option(
-                    f"{number:>2}  {person}{role}  ·  {clock_text(view.airtime.get(person, 0))}{speaking}",
-                    id=person,
-                )
-            )
+            # Content, not a str: a name is never markup ('[/x]Cy' raised MarkupError here).
+            line = f"{number:>2}  {person}{role}  ·  {clock_text(view.airtime.get(person, 0))}{speaking}"
+            rows.append(Option(Content(line), id=person))
         options.set_options(rows)
         if rows:
             options.highlighted = min(highlighted or 0, len(rows) - 1)
         order = "quietest first" if view.quietest_first else "seating order"
         left = f" · left: {', '.join(view.left)}" if view.left else ""
-        self.query_one("#people-note", Static).update(f"Next up: {order} (q to change){left}")
+        self.query_one("#people-note", Static).update(Content(f"Next up: {order} (q to change){left}"))
 
     def _chosen(self) -> str | None:
         options = self.query_one("#people-list", OptionList)
@@ -78,7 +76,7 @@ class PeopleScreen(ModalScreen[None]):
     def action_speak(self) -> None:
         person = self._chosen()
         if person and self.session.jump_to(person) is None:
-            self.notify(f"{person} cannot take the floor in this phase.", severity="warning")
+            self.notify(f"{person} cannot take the floor in this phase.", severity="warning", markup=False)
             return
         self.dismiss(None)
 
@@ -90,7 +88,7 @@ class PeopleScreen(ModalScreen[None]):
         if person and self.session.remove_person(person) is None:
             self.notify("The presenter stays for the whole cycle.", severity="warning")
             return
-        self.notify(f"{person} has left; their airtime is kept.", timeout=3)
+        self.notify(f"{person} has left; their airtime is kept.", timeout=3, markup=False)
         self._fill()
 
     def action_add(self) -> None:
@@ -100,13 +98,14 @@ class PeopleScreen(ModalScreen[None]):
         self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
+        name = tidy_name(event.value)  # as it will be saved: no pasted control characters
         if not name:
             return
         if self.session.add_person(name) is None:
-            self.notify(f"{name} is already in the group.", severity="warning")
+            # Names are never markup ("[/]Zed joins" raised MarkupError).
+            self.notify(f"{name} is already in the group.", severity="warning", markup=False)
             return
-        self.notify(f"{name} joins from the next round.", timeout=3)
+        self.notify(f"{name} joins from the next round.", timeout=3, markup=False)
         self.dismiss(None)
 
     def action_quietest(self) -> None:

@@ -24,6 +24,20 @@ from peercircle.tui.widgets.block_font import Fitted, fit
 DIGIT_CHARACTERS = set("0123456789:+- ")
 
 
+def clamp(content: Content, width: int, rows: int) -> Content:
+    """``content`` wrapped to ``width``; when it needs more than ``rows`` lines, the first
+    ``rows`` of them with the last ending in an ellipsis. A box whose max-height cuts off
+    wrapped text otherwise drops the rest without a word (a rule, who is next)."""
+    if width <= 0 or rows <= 0:
+        return content
+    lines = content.wrap(width)
+    if len(lines) <= rows:
+        return content
+    kept = [line.rstrip() for line in lines[:rows]]
+    kept[-1] = kept[-1].truncate(width - 1).rstrip() + Content("…")
+    return Content("\n").join(kept)
+
+
 @lru_cache(maxsize=512)
 def _fit(
     text: str, width: int, height: int, max_lines: int, min_rows: int, line_rows: int | None
@@ -109,7 +123,7 @@ class BigText(Widget):
         if self._digits_fit(width, height):
             digits = DigitsRenderable(self.text, self.rich_style)
             return Align(digits, "center" if align == "center" else "left")
-        return Content(self.text)
+        return clamp(Content(self.text), width, height)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # The natural height at this width within the stylesheet's max-height, which sets

@@ -10,21 +10,44 @@ classes (``-tiny``, ``-short``, ``-tall``, ``-room``, ``-huge``) can size them.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
 from peercircle.tui.screens.live_state import LiveState
-from peercircle.tui.widgets.big_text import BigText
+from peercircle.tui.widgets.big_text import BigText, clamp
 from peercircle.tui.widgets.notes_area import NotesArea
 from peercircle.tui.widgets.roster import Roster
 
 
+class Words(Static):
+    """Text that wraps within its max-height and, when that cuts it, ends in an ellipsis:
+    the stylesheet caps how many rows a rule or a line of facts may take at each size, and
+    a cut there must say so."""
+
+    def render(self) -> RenderResult:
+        visual = super().render()
+        styles = self.styles
+        cut_by_max_height = styles.max_height is not None and not (styles.width and styles.width.is_auto)
+        # A one-line text is marked by text-overflow: ellipsis. A box as wide as its text
+        # is measured through this method, so its width must come from the whole text.
+        if not cut_by_max_height or styles.text_wrap == "nowrap" or not isinstance(visual, Content):
+            return visual
+        return clamp(visual, *self.content_size)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The height the whole text wants (the max-height then caps it): measured through
+        # render(), it would be the height clamped to the size before, and never grow back.
+        return self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+
+
 def words(id: str, classes: str | None = None) -> Static:
     """An empty line of text for the panel to fill; names and notes are never markup."""
-    return Static("", id=id, classes=classes, markup=False)
+    return Words("", id=id, classes=classes, markup=False)
 
 
 class LivePanel(Widget):
@@ -71,7 +94,16 @@ class PhaseBar(LivePanel):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    PhaseBar #phase-place { width: auto; margin-left: 2; color: $text-muted; }
+    /* Capped, so a long presenter's name ('... presents (1 of 3)') is cut with an ellipsis
+       instead of squeezing the phase's name to nothing and the view tag off the screen. */
+    PhaseBar #phase-place {
+        width: auto;
+        max-width: 45%;
+        margin-left: 2;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     PhaseBar #view-tag {
         width: auto; margin-left: 2; text-style: bold; color: $text; background: $warning 50%;
     }
@@ -109,7 +141,9 @@ class ClockPanel(LivePanel):
     ClockPanel { width: 1fr; height: 1fr; }
     ClockPanel #clock-line { height: 1fr; }
     ClockPanel #countdown { width: 1fr; height: 1fr; }
-    ClockPanel #turn-box { width: 18; height: 1fr; display: none; padding-left: 2; }
+    /* 18 cells inside: a turn in overtime ('+00:07') in Textual's digits; fewer, and it
+       dropped to one small line of text just when it went over. */
+    ClockPanel #turn-box { width: 19; height: 1fr; display: none; padding-left: 1; }
     ClockPanel.-turn #turn-box { display: block; }
     ClockPanel #turn-label { height: 1; text-style: bold; color: $success; }
     ClockPanel #turn-countdown { height: 1fr; color: $success; }
@@ -143,7 +177,9 @@ class ClockPanel(LivePanel):
     LiveScreen.-warning ClockPanel #countdown, LiveScreen.-warning ClockPanel .state { color: $warning; }
     LiveScreen.-final ClockPanel #countdown, LiveScreen.-final ClockPanel .state { color: $error; }
     LiveScreen.-overtime ClockPanel #countdown, LiveScreen.-overtime ClockPanel .state { color: $error; }
-    LiveScreen.-paused ClockPanel #countdown { color: $text-muted; }
+    /* Half as bright as a running clock in every theme: $text-muted is #d0d0d0 in the
+       projector theme, next to #ffffff the same on a beamer. */
+    LiveScreen.-paused ClockPanel #countdown { color: $foreground 45%; }
     LiveScreen.-paused ClockPanel .state { color: $warning; text-style: bold reverse; }
     ClockPanel.-turn-over #turn-countdown, ClockPanel.-turn-over #turn-label { color: $error; }
     ClockPanel.-turn-over #turn-label { text-style: bold reverse; }
