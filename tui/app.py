@@ -181,7 +181,10 @@ class PeerCircleApp(App[None]):
         self.store.writer = True
         try:
             self.store.prepare()
-            days = Settings.load(self.data_dir).retention_days
+            settings, problem = Settings.load_checked(self.data_dir)
+            if problem:
+                self.startup_problems.append(problem)
+            days = settings.retention_days
             if days:
                 purged = self.store.purge(days, self.clock.now())
                 if purged:

@@ -157,7 +157,9 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
 def _retention(data_dir: Path, age: str | None) -> int:
     from peercircle.sessions.storage.settings import Settings, parse_age
 
-    settings = Settings.load(data_dir)
+    settings, problem = Settings.load_checked(data_dir)
+    if problem and age is None:
+        print(problem, file=sys.stderr)
     if age is not None:
         settings.retention_days = None if age.lower() == "off" else parse_age(age)
         with _folder_writer(data_dir):

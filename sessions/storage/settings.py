@@ -9,6 +9,27 @@ from pathlib import Path
 from peercircle.sessions.files import atomic_write_text
 from peercircle.sessions.storage.layout import DataFolder
 
+MAX_RETENTION_DAYS = 36_500
+"""A hundred years: anything longer is a typing slip, and a date that far back overflows."""
+
+
+def retention_problem(value: object) -> str | None:
+    """Why ``value`` (from settings.json) is not a retention period, or None when it is one.
+
+    Only a whole number of days from 1 to MAX_RETENTION_DAYS is acted on: a negative value
+    once deleted every session at start, and a huge one ended every start in a traceback."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RETENTION_DAYS:
+        return (
+            f"retention_days in settings.json is {json.dumps(value)[:40]}, not a number of days "
+            f"from 1 to {MAX_RETENTION_DAYS}; it is ignored and nothing is deleted. "
+            "Set it with 'peercircle retention 90d' (or 'off')."
+        )
+    return None
+
 
 @dataclass
 class Settings:
@@ -19,13 +40,25 @@ class Settings:
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:
+        return cls.load_checked(data_dir)[0]
+
+    @classmethod
+    def load_checked(cls, data_dir: Path) -> tuple[Settings, str | None]:
+        """The settings, and what was wrong with the retention value (which is then off)."""
         try:
             raw = json.loads(DataFolder(data_dir).settings.read_text(encoding="utf-8"))
             days = raw.get("retention_days")
             theme = raw.get("theme")
-            return cls(retention_days=int(days) if days else None, theme=str(theme) if theme else None)
         except (OSError, ValueError, TypeError, AttributeError):
-            return cls()  # missing or unreadable settings fall back to the defaults
+            return cls(), None  # missing or unreadable settings fall back to the defaults
+        problem = retention_problem(days)
+        return (
+            cls(
+                retention_days=None if problem or days is None else int(days),
+                theme=str(theme) if isinstance(theme, str) and theme else None,
+            ),
+            problem,
+        )
 
     def save(self, data_dir: Path) -> None:
         atomic_write_text(DataFolder(data_dir).settings, json.dumps(asdict(self), indent=2))
@@ -36,6 +69,11 @@ def parse_age(text: str) -> int:
     text = text.strip().lower()
     units = {"d": 1, "w": 7, "m": 30, "y": 365}
     number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "d")
-    if not number.isdigit() or int(number) <= 0:
+    # ASCII digits only: str.isdigit() also says yes to '٣' and '５', which int() then reads.
+    if not (number.isascii() and number.isdigit()) or int(number) <= 0:
         raise ValueError(f"'{text}' is not an age; write e.g. 90d, 12w or 6m")
-    return int(number) * units[unit]
+    days = int(number) * units[unit]
+    if days > MAX_RETENTION_DAYS:
+        years = MAX_RETENTION_DAYS // 365
+        raise ValueError(f"'{text}' is more than {years} years; write e.g. 90d, 12w or 6m")
+    return days
