@@ -333,3 +333,44 @@ def test_export_all_into_a_file_is_refused(noted: Session, data_dir: Path, tmp_p
     target.write_text("x")
     result = cli("export", "--all", "-o", str(target), data_dir=data_dir)
     assert result.returncode == 2 and "is a file" in result.stderr
+
+
+def test_export_never_replaces_a_file_unless_asked(saved: Session, data_dir: Path, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.md"
+    kept.write_text("someone's record\n")
+    refused = cli("export", saved.meta.id, "-o", str(kept), data_dir=data_dir)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert kept.read_text() == "someone's record\n"
+    forced = cli("export", saved.meta.id, "-o", str(kept), "--force", data_dir=data_dir)
+    assert forced.returncode == 0, forced.stderr
+    assert kept.read_text().startswith("---\n")
+
+
+def test_export_output_names_that_are_not_files(saved: Session, data_dir: Path, tmp_path: Path) -> None:
+    empty = subprocess.run(
+        [sys.executable, "-m", "peercircle", "--data-dir", str(data_dir), "export", saved.meta.id, "-o", ""],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert empty.returncode == 2 and "-o needs a file" in empty.stderr
+    assert list(tmp_path.glob("*.md")) == []  # nothing written into the current folder
+    dash = subprocess.run(
+        [sys.executable, "-m", "peercircle", "--data-dir", str(data_dir), "export", saved.meta.id, "-o", "-"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert dash.returncode == 0 and dash.stdout.startswith("---\n")
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    for command in (("list",), ("retention",), ("export", "--all", "-o", str(tmp_path / "out"))):
+        result = cli("--data-dir", str(a_file), *command)
+        assert result.returncode == 2, command
+        assert "is a file, not a folder" in result.stderr and result.stderr.count("\n") == 1
+    assert a_file.read_text() == "not a folder"

@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     data_dir: Path = args.data_dir or DataFolder.default().root
+    if data_dir.exists() and not data_dir.is_dir():
+        return _fail(f"{data_dir} is a file, not a folder; give --data-dir a folder for the sessions")
     try:
         if args.command == "list":
             return _list(data_dir)

@@ -44,7 +44,12 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     export.add_argument("id", nargs="?", help="session id (or the start of one) from 'peercircle list'")
     export.add_argument("--all", action="store_true", help="every session, one file each, into -o DIR")
     export.add_argument(
-        "-o", "--output", type=Path, help="file (or, with --all, folder) to write; default: standard output"
+        "-o",
+        "--output",
+        help="file (or, with --all, folder) to write; '-' or none: standard output",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace the file given with -o if it already exists"
     )
     export.add_argument(
         "--anonymise",
@@ -92,6 +97,12 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise ValueError("give a session id or --all, not both")
     if not args.all and not args.id:
         raise ValueError("export needs a session id (see 'peercircle list') or --all")
+    if args.output is not None and not args.output.strip():
+        raise ValueError("-o needs a file or folder name ('-' for standard output)")
+    if args.output == "-":
+        if args.all:
+            raise ValueError("--all writes one file per session: -o needs a folder, not '-'")
+        args.output = None
     if args.all and args.output is None:
         raise ValueError("--all needs a folder to write into: -o DIR")
     if args.all and args.learning_record:
@@ -107,9 +118,11 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
         include_private=args.include_private,
         learning_record=args.learning_record,
     )
+    output = None if args.output is None else Path(args.output)
     if args.all:
-        return _export_all(data_dir, args.output, options)
-    return _export_one(data_dir, args.id, args.output, options)
+        assert output is not None
+        return _export_all(data_dir, output, options)
+    return _export_one(data_dir, args.id, output, options, force=args.force)
 
 
 def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None:
@@ -154,7 +167,9 @@ def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
     return text, name
 
 
-def _export_one(data_dir: Path, session_id: str, output: Path | None, options: _Options) -> int:
+def _export_one(
+    data_dir: Path, session_id: str, output: Path | None, options: _Options, force: bool = False
+) -> int:
     from peercircle.sessions.files import atomic_write_text
     from peercircle.sessions.records.summary import summarise
     from peercircle.sessions.storage.store import SessionStore, StoreError
@@ -171,6 +186,9 @@ def _export_one(data_dir: Path, session_id: str, output: Path | None, options: _
     target = output.expanduser()
     if target.is_dir():  # a folder: the export is named for it, and never replaces another file
         target = _free_target(target, name, text)
+    elif target.exists() and not force:
+        # A record someone kept must never be replaced by accident.
+        raise ValueError(f"{target} already exists; choose another name or add --force to replace it")
     try:
         atomic_write_text(target.resolve(), text)
     except OSError as exc:
