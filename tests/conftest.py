@@ -3,6 +3,7 @@ can ever read or write a user's real sessions."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,10 @@ SLOW_FIRST = (
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # A stable sort on a fixed key: every worker collects the same order.
     items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than there are processors. Pilot tests spend part of
+    their time waiting on the event loop, so an extra worker keeps every core busy (on this
+    2-core machine the suite took 200 s with 2 workers and 175 s with 3)."""
+    return (os.cpu_count() or 1) + 1
