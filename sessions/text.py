@@ -28,3 +28,12 @@ def clean_text(text: str) -> str:
         return text
     text = _CONTROL.sub("", _NEWLINES.sub("\n", text))
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with escape sequences and control characters gone but its line breaks and
+    carriage returns kept as they are: for writing user text (a format's name, a path) to
+    a terminal, where an escape sequence could clear the screen or set the clipboard."""
+    if not _NEEDS_CLEANING.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))

@@ -143,3 +143,25 @@ def test_formats_check_finds_a_bare_name_in_the_formats_folder(data_dir: Path) -
     result = cli("formats", "check", "mine.md", data_dir=data_dir)
     assert result.returncode == 1
     assert f"{folder / 'mine.md'}:11: 'Minutes: soon' is not a number" in result.stdout
+
+
+def test_escape_sequences_in_a_format_file_never_reach_the_terminal(data_dir: Path) -> None:
+    # A screen clear in the name, a clipboard write (OSC 52) and a bell in a rule: what a
+    # hostile or damaged format file could make 'formats list/show/check' send to a terminal.
+    hostile = (
+        "# Clear\x1b[2J\x1b[H me\n\n- Source: tests\n- Presenter: no\n\n"
+        "## Talk\x1b]52;c;aGVsbG8=\x07 now\n- Minutes: 5\n- Mode: open\n- Rule: Ring\x07 the \x9b31m bell\n"
+    )
+    folder = data_dir / "formats"
+    folder.mkdir(parents=True)
+    (folder / "hostile.md").write_text(hostile, encoding="utf-8")
+    outputs = [
+        cli("formats", "list", data_dir=data_dir),
+        cli("formats", "check", str(folder / "hostile.md"), data_dir=data_dir),
+        cli("formats", "show", "hostile", data_dir=data_dir),
+    ]
+    for result in outputs:
+        text = result.stdout + result.stderr
+        assert "Traceback" not in text
+        assert not any(char in text for char in "\x1b\x07\x9b"), repr(text)
+    assert "Clear me" in outputs[0].stdout  # the name, without what it tried to send

@@ -11,10 +11,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from peercircle import __version__
 from peercircle.sessions.storage.layout import DataFolder
+from peercircle.sessions.text import terminal_safe
 from peercircle.tui.cli_export import add_export_command, run_export
 from peercircle.tui.cli_formats import add_format_commands, run_formats
 
@@ -54,8 +55,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _SafeStream:
+    """A text stream that drops escape sequences and control characters from what is
+    written: format files, paths and names are user text, and a format's name holding an
+    escape sequence once cleared the screen (or set the clipboard) through 'formats list'."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command is not None:
+        # Every command's output; the app (no command) draws through Textual instead.
+        sys.stdout = _SafeStream(sys.stdout)
+        sys.stderr = _SafeStream(sys.stderr)
     data_dir: Path = args.data_dir or DataFolder.default().root
     if data_dir.exists() and not data_dir.is_dir():
         return _fail(f"{data_dir} is a file, not a folder; give --data-dir a folder for the sessions")
