@@ -266,6 +266,12 @@ def reading(app: PeerCircleApp) -> bool:
     return any(w.name == "open-session" for w in app.workers)
 
 
+async def open_from_home(pilot) -> None:
+    """Enter on the session the home screen lists, once home is up."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), what="home")
+    await pilot.press("enter")
+
+
 def messages(app: PeerCircleApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -278,8 +284,7 @@ async def test_a_big_session_opens_from_home_while_the_app_answers_keys(
     gate = Gate(app, monkeypatch)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
-            await pilot.press("enter")
+            await open_from_home(pilot)
             await wait_for(pilot, lambda: isinstance(app.screen, OpeningScreen), what="the message")
             message = app.screen.query_one("#opening-message", Static).content
             assert str(message) == "Opening the session from 12 Nov 2026, 09:00 (2.0 MB)…"
@@ -330,8 +335,7 @@ async def test_a_big_session_opened_from_home_and_resumed_is_read_once(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: "Resume it?" in str(getattr(app.screen, "question", "")))
         await pilot.press("n")  # not now: open it from the list instead
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
-        await pilot.press("enter")
+        await open_from_home(pilot)
         await wait_for(pilot, lambda: "just look at it" in str(getattr(app.screen, "question", "")))
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, LiveScreen), what="the live screen")
@@ -347,8 +351,7 @@ async def test_ctrl_q_quits_at_once_while_a_big_session_is_read(
     gate = Gate(app, monkeypatch)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
-            await pilot.press("enter")
+            await open_from_home(pilot)
             await wait_for(pilot, gate.started.is_set, what="the read to start")
             await pilot.press("ctrl+q")
             await wait_for(pilot, lambda: not app.is_running, what="the app to end")
@@ -365,8 +368,7 @@ async def test_esc_stops_waiting_and_the_read_is_dropped(
     gate = Gate(app, monkeypatch)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
-            await pilot.press("enter")
+            await open_from_home(pilot)
             await wait_for(pilot, gate.started.is_set, what="the read to start")
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home again")
@@ -386,8 +388,7 @@ async def test_a_damaged_big_session_is_reported_as_before_and_moved_aside(
     path.write_bytes(path.read_bytes()[:-10])  # cut short, as by a full disk long ago
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
-        await pilot.press("enter")
+        await open_from_home(pilot)
         await wait_for(pilot, lambda: any("is damaged" in m for m in messages(app)), what="the error")
         [message] = messages(app)
         assert message.startswith(f"session file {path.name} is damaged (JSONDecodeError: ")

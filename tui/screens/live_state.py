@@ -47,12 +47,10 @@ class LiveState:
     """The speaker's own countdown, or None when the phase has no turn clock."""
     turn_over: bool = False
     speaker: str = ""
-    speaker_is_person: bool = False
     next_up: str = ""
     roster: tuple[RosterEntry, ...] = ()
     prompts: tuple[str, ...] = ()
     card: CardView | None = None
-    silence: bool = False
     projector: bool = False
     typing: bool = False
     note_kind: str = "shared"
@@ -157,14 +155,12 @@ def live_state(
         turn=countdown_text(turn_remaining) if has_turn_clock else None,
         turn_over=has_turn_clock and turn_remaining < 0,
         speaker=speaker,
-        speaker_is_person=speaker == view.speaker,
         next_up=upcoming,
         roster=roster_entries(view),
         # Silence is a calm screen: nothing competes with the time left. A deck card, when
         # one is up, stands in for the phase's own prompts.
         prompts=() if silence or card is not None else tuple(phase.prompts),
         card=card,
-        silence=silence,
         projector=projector,
         typing=typing,
         note_kind=note_kind,

@@ -75,9 +75,6 @@ class BigText(Widget):
         """A countdown: below the block font's smallest size, use Textual's 3-row digits."""
         self.set_reactive(BigText.text, text)
 
-    def update(self, text: str) -> None:
-        self.text = text
-
     def watch_text(self, old: str, new: str) -> None:
         # A box whose size the stylesheet fixes (the countdown's 1fr) only needs a repaint
         # when its text changes, once a second; a new layout of the whole screen each

@@ -45,12 +45,15 @@ def cut(label: str, width: int) -> str:
     return out + "…"
 
 
-def pack(entries: tuple[RosterEntry, ...], width: int) -> list[list[tuple[str, RosterEntry]]]:
+Cell = tuple[str, RosterEntry]
+"""A label as drawn (cut to the width if need be) and the entry it names."""
+
+
+def _pack_cells(cells: list[Cell], width: int) -> list[list[Cell]]:
     """Cells packed greedily into lines no wider than ``width``."""
-    lines: list[list[tuple[str, RosterEntry]]] = []
+    lines: list[list[Cell]] = []
     used = 0
-    for entry in entries:
-        label = cut(entry.label, max(1, width))
+    for label, entry in cells:
         size = cell_len(label)
         if lines and used + len(GAP) + size <= width:
             lines[-1].append((label, entry))
@@ -61,28 +64,23 @@ def pack(entries: tuple[RosterEntry, ...], width: int) -> list[list[tuple[str, R
     return lines
 
 
-def fit_lines(
-    entries: tuple[RosterEntry, ...], width: int, height: int
-) -> list[list[tuple[str, RosterEntry]]]:
-    """The packed lines, and when they need more than ``height`` rows, as many as fit with
-    the last one ending in "+N more (g)": nobody drops off the roster without a word."""
+def pack(entries: tuple[RosterEntry, ...], width: int) -> list[list[Cell]]:
+    """Everyone's cells packed greedily into lines no wider than ``width``."""
+    return _pack_cells([(cut(entry.label, max(1, width)), entry) for entry in entries], width)
+
+
+def fit_lines(entries: tuple[RosterEntry, ...], width: int, height: int) -> list[list[Cell]]:
+    """The packed lines, and when they need more than ``height`` rows, as many people as fit
+    with a last cell "+N more (g)": nobody drops off the roster without a word."""
     lines = pack(entries, width)
     if height <= 0 or len(lines) <= height:
         return lines
-    for shown in range(sum(len(line) for line in lines[:height]), -1, -1):
+    cells = [cell for line in lines for cell in line]
+    for shown in range(len(cells) - 1, -1, -1):
         more = f"+{len(entries) - shown} more (g)"
-        kept = pack(entries[:shown], width) if shown else []
-        if len(kept) < height or (
-            len(kept) == height and cell_len(GAP.join(label for label, _ in kept[-1]) + GAP + more) <= width
-        ):
-            return (
-                [*kept, [(more, RosterEntry(0, more))]]
-                if len(kept) < height
-                else [
-                    *kept[:-1],
-                    [*kept[-1], (more, RosterEntry(0, more))],
-                ]
-            )
+        packed = _pack_cells([*cells[:shown], (cut(more, max(1, width)), RosterEntry(0, more))], width)
+        if len(packed) <= height:
+            return packed
     return lines[:height]
 
 
