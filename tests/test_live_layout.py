@@ -185,3 +185,12 @@ async def test_names_that_look_like_markup_are_shown_as_typed(
         await start_live(pilot, "check-in-round", "[/x]Cy,[b]Bo,Ann")
         text = shown_text(app)
         assert "1 [/x]Cy" in text and "2 [b]Bo" in text and "3 Ann" in text
+
+
+def test_a_cut_roster_never_draws_wider_than_its_line() -> None:
+    # At 10 columns and 5 rows the "+8 more (g)" cell was 11 cells wide.
+    entries = tuple(RosterEntry(n, name) for n, name in enumerate(TWELVE, 1))
+    for width in range(6, 90):
+        for height in range(1, 6):
+            lines = roster_lines(entries, width, height)
+            assert len(lines) <= height and all(len(line) <= width for line in lines), (width, height, lines)
