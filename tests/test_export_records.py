@@ -7,12 +7,13 @@ preset, the parser Textual's Markdown widget uses.
 
 from __future__ import annotations
 
+import datetime
 import functools
-import json
 import re
 import time
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -95,37 +96,15 @@ def rendered_text(markdown: str) -> str:
 
 
 def front_matter(markdown: str) -> dict[str, object]:
-    """Read the front matter strictly: every line must be one of the forms the exporter
-    writes, and every string a double-quoted scalar (JSON's escapes are valid YAML)."""
+    """The front matter as a YAML library reads it (as vaults and static-site tools do), after
+    checking it holds no character YAML does not allow raw."""
     assert markdown.startswith("---\n")
     block = markdown[4 : markdown.index("\n---\n")]
     allowed = re.compile(r"[\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
     assert allowed.fullmatch(block), "a character YAML does not allow raw"
     assert "\u2028" not in block and "\u2029" not in block
-    data: dict[str, object] = {}
-    key = ""
-    for line in block.split("\n"):
-        item = re.fullmatch(r'  - (".*")', line)
-        if item:
-            assert isinstance(data[key], list)
-            data[key].append(json.loads(item[1]))  # type: ignore[union-attr]
-            continue
-        match = re.fullmatch(r"([a-z_]+):(?: (.*))?", line)
-        assert match, f"unexpected front matter line {line!r}"
-        key, value = match[1], match[2]
-        if value is None:
-            data[key] = []
-        elif value in ("true", "false"):
-            data[key] = value == "true"
-        elif re.fullmatch(r"-?\d+", value):
-            data[key] = int(value)
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            data[key] = value
-        elif value == "[]":
-            data[key] = []
-        else:
-            assert value.startswith('"') and value.endswith('"'), f"unquoted string {line!r}"
-            data[key] = json.loads(value)
+    data = yaml.safe_load(block)
+    assert isinstance(data, dict)
     return data
 
 
@@ -335,7 +314,7 @@ def test_front_matter_for_a_vault(als_session: Session, clock: FakeClock) -> Non
     notes = {0: "drift #formative\nrisk #Normative and #formative", 2: "#wellbeing matters"}
     summary = finished(als_session, clock, notes=notes)
     fields = front_matter(render_markdown(summary))
-    assert fields["date"] == "2026-11-26"
+    assert fields["date"] == datetime.date(2026, 11, 26)  # a YAML date, as vaults want it
     assert fields["format"] == "Action Learning Set"
     assert fields["group_size"] == 6 and fields["group"] == list(GROUP)
     assert fields["length_minutes"] == round(summary.elapsed / 60)
@@ -479,7 +458,7 @@ def test_private_notes_out_by_default_in_when_asked(als_session: Session, clock:
     assert "my worry" not in render_markdown(summary)
     assert "private_notes" not in render_markdown(summary)
     with_private = render_markdown(summary, include_private=True)
-    assert with_private.count("**Facilitator's private notes**") == 2
+    assert with_private.count("**Facilitator's private notes:**") == 2
     assert "my worry" in with_private and "private_notes: true" in with_private
     assert "my worry" not in render_learning_record(summary, "Aisha")
 
@@ -682,7 +661,7 @@ def test_a_session_never_started_still_exports(library: Library) -> None:
     summary = summarise(Session.new(fmt, ("Ann", "Bo"), None, clock=FakeClock()))
     markdown = render_markdown(summary, anonymiser=make_anonymiser(summary.people))
     fields = front_matter(markdown)
-    assert fields["date"] == "2026-11-26" and "start" not in fields  # the day it was set up
+    assert fields["date"] == datetime.date(2026, 11, 26) and "start" not in fields  # the day it was set up
     assert "# Check-in round, not started" in markdown and "- **Date:** not started" in markdown
     assert export_filename(summary) == "2026-11-26 Check-in round.md"
     assert "# Learning record: Bo, not started" in render_learning_record(summary, "Bo")

@@ -387,7 +387,7 @@ SHOWS: dict[str, tuple[str, ...]] = {
         "5 Eilidh",
     ),
     "summary": ("Session summary", "Ann: busy week", "• Ann", "• Bob", "• Cat"),
-    "summary_anonymised": ("ANONYMISED: 3 people", "• A.", "• B.", "• C.", "busy week"),
+    "summary_anonymised": ("ANONYMISED: 3 people", "• A.", "• B.", "• C.", "busy week", "Rule: One person"),
     "history_search": ("busy", "1 of 1 session match", "Check-in round", "Ann: busy week"),
     "help_screen": ("Pause or resume the clock", "Keys"),
 }
@@ -401,7 +401,7 @@ NEVER_SHOWN: dict[str, tuple[str, ...]] = {
 CUT_AT_80x24: dict[str, tuple[str, ...]] = {
     # Below the fold of the preview: checked in the preview's text instead (summary.py tests).
     "summary": ("Ann: busy week",),
-    "summary_anonymised": ("busy week",),
+    "summary_anonymised": ("busy week", "Rule: One person"),
 }
 
 

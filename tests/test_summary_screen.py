@@ -12,9 +12,10 @@ from textual.widgets import Input, Markdown, Static
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.session import Session
+from peercircle.sessions.records.anonymise import split_names
 from peercircle.sessions.records.export import export_filename
 from peercircle.sessions.storage.store import SessionStore
-from peercircle.tui.screens.record_options import NamesScreen, PersonScreen, parse_names, parse_pseudonyms
+from peercircle.tui.screens.record_options import NamesScreen, PersonScreen, parse_pseudonyms
 from peercircle.tui.screens.summary import SummaryScreen
 from tests.past_sessions import make_app, past_session
 
@@ -197,4 +198,4 @@ def test_pseudonym_and_name_lists_are_read_as_typed() -> None:
     assert parse_pseudonyms("Ben=Aisha", PEOPLE)[1] == [
         "Aisha is someone's real name; choose another pseudonym for Ben"
     ]
-    assert parse_names("Mrs Jones,  Leo ,, Mrs Jones") == ("Mrs Jones", "Leo")
+    assert split_names("Mrs Jones,  Leo ,, Mrs Jones") == ("Mrs Jones", "Leo")

@@ -69,8 +69,9 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
         "--also-hide",
         action="append",
         default=[],
-        metavar="NAME",
-        help="another name to replace, e.g. someone who uses services (repeatable; implies --anonymise)",
+        metavar="NAMES",
+        help="other names to replace, e.g. people who use services: comma-separated as in the app's "
+        "dialog, or repeated (implies --anonymise)",
     )
     export.add_argument(
         "--include-private", action="store_true", help="include the facilitator's private notes"
@@ -93,6 +94,8 @@ class _Options:
 
 def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     """Raises ValueError with the one line to show for anything the user can fix."""
+    from peercircle.sessions.records.anonymise import split_names
+
     if args.all and args.id:
         raise ValueError("give a session id or --all, not both")
     if not args.all and not args.id:
@@ -114,7 +117,7 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     options = _Options(
         anonymise=bool(args.anonymise or args.pseudonym or args.also_hide),
         pseudonyms=dict(args.pseudonym),
-        also_hide=tuple(args.also_hide),
+        also_hide=tuple(dict.fromkeys(n for names in args.also_hide for n in split_names(names))),
         include_private=args.include_private,
         learning_record=args.learning_record,
     )
@@ -223,6 +226,7 @@ class _Progress:
 
 def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
     from peercircle.sessions.files import atomic_write_text, ensure_export_dir
+    from peercircle.sessions.records.anonymise import NamesLeftError
     from peercircle.sessions.records.summary import summarise
     from peercircle.sessions.storage.store import SessionStore, StoreError
 
@@ -241,6 +245,7 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
     taken: set[str] = set()
     written = kept = 0
     unreadable: list[str] = []
+    held_back: list[str] = []
     progress = _Progress(len(entries))
     try:
         for done, entry in enumerate(entries, 1):
@@ -248,6 +253,10 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
                 text, name = _render(summarise(store.load(entry.id)), options)
             except StoreError:
                 unreadable.append(entry.id)
+                progress.update(done)
+                continue
+            except NamesLeftError:
+                held_back.append(entry.id)  # anonymised, it would still name someone
                 progress.update(done)
                 continue
             if name.casefold() in taken:  # two sessions of one format on one day
@@ -275,8 +284,11 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
     if unreadable:
         listed = ", ".join(unreadable[:3]) + ("..." if len(unreadable) > 3 else "")
         message += f"; {len(unreadable)} could not be read ({listed})"
+    if held_back:
+        listed = ", ".join(held_back[:3]) + ("..." if len(held_back) > 3 else "")
+        message += f"; {len(held_back)} not written because a name would have stayed in them ({listed})"
     print(message, file=sys.stderr)
-    return EXIT_PARTLY if unreadable else 0
+    return EXIT_PARTLY if unreadable or held_back else 0
 
 
 def _free_target(folder: Path, name: str, text: str) -> Path:

@@ -1,21 +1,27 @@
 """Replacing people's names in a record: participants by initials or chosen pseudonyms,
 other people (such as those who use services) by "Person 1", "Person 2", ...
 
-A name is replaced wherever it stands as a word, in any case, with a possessive after it
-("Ann's", "Ann’s", "Anns'"), and never inside another word ("Annual" stays). Longer
+A name is replaced wherever it stands as a word: in any case, with or without its accents
+("Siobhan" for Siobhán, whether the accent was typed composed or decomposed), next to digits
+or underscores ("Ann2", "Ann_Smith"), with a possessive after it ("Ann's", "Ann’s", "Anns'"),
+and never inside another word ("Annual" stays). Longer
 names are tried first, so "Ann Smith" becomes one pseudonym rather than two, and each part
 of a multi-word name is replaced on its own too ("Smith" alone). A part shared by two
 people is replaced by both their pseudonyms ("A./A2."): hidden, never misattributed.
 Over-replacing (a participant called Will or Hope) is the safe way to be wrong here.
+
+Before an anonymised record is made, every text in it is searched again for every name it
+was given (:func:`check_hidden`); one found stops the export.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 
 from peercircle.sessions.records.summary import SessionSummary, TurnSummary
 from peercircle.sessions.text import clean_text
@@ -28,101 +34,181 @@ TITLES = frozenset(
 )
 """Parts of a name that identify nobody on their own, so are never replaced alone."""
 
-_APOSTROPHES = "'’"
-_POSSESSIVE = r"(?P<poss>['’]s|s['’]|['’])?"
-
+_POSSESSIVE = r"(?P<poss>'s|s'|')?"
+# A name ends where letters end: "Ann2", "Ann_Smith" and "2Ann" name Ann, "Annual" does not.
+_NOT_AFTER_LETTER = r"(?<![^\W\d_])"
+_NOT_BEFORE_LETTER = r"(?![^\W\d_])"
+_SEPARATOR = re.compile(r"[\s_]+")
 
 HIDDEN = "[name]"
 """What a matched name becomes if its pseudonym cannot be found: never the name itself."""
 
+# Letters that carry no accent to strip but are written without it by people who lack the
+# key: "Bjørn" typed "Bjorn", "Łukasz" typed "Lukasz".
+_PLAIN_LETTERS = {
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ẞ": "SS", "ı": "i",
+    "’": "'", "‘": "'", "ʼ": "'",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """One character as people type it on any keyboard: accents and other combining marks
+    gone ("á" and "a" + U+0301 both give "a"), compatibility forms made plain ("Ａ" is
+    "A"), a curly apostrophe straight."""
+    if char in _PLAIN_LETTERS:
+        return _PLAIN_LETTERS[char]
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """``text`` with accents and combining marks taken off (see :func:`_fold_char`)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int] | None]:
+    """The folded text, and for each of its characters the position in ``text`` it came
+    from (``None`` when folding changed nothing), so a match is replaced in the original."""
+    if text.isascii():
+        return text, None
+    pieces: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        folded = _fold_char(char)
+        pieces.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(pieces), origin
+
 
 def _key(name: str) -> str:
-    """How a name is looked up once matched: any case, any spacing, either apostrophe."""
-    return " ".join(name.replace("’", "'").split()).casefold()
+    """How a name is looked up once matched: any case, accents or none, any spacing."""
+    return " ".join(_SEPARATOR.split(fold(name).strip(" _"))).casefold()
 
 
 def _name_pattern(name: str) -> str:
-    parts: list[str] = []
-    for char in name:
-        if char.isspace():
-            if not parts or parts[-1] != r"\s+":
-                parts.append(r"\s+")
-        elif char in _APOSTROPHES:
-            parts.append("['’]")
-        else:
-            parts.append(re.escape(char))
-    return "".join(parts)
+    """A regular expression for a folded name: spaces and underscores between its words
+    match any run of either ("Ann Smith", "Ann  Smith", "Ann_Smith")."""
+    return r"[\s_]+".join(re.escape(word) for word in _SEPARATOR.split(fold(name).strip(" _")))
 
 
 def _parts(name: str) -> list[str]:
     """The words of a multi-word name that could identify someone on their own
     ("Mary-Jane Brown" gives Mary-Jane, Mary, Jane and Brown)."""
-    words = [w for word in name.split() for w in (word, *word.split("-")) if w]
+    words = [w for word in _SEPARATOR.split(name) for w in (word, *word.split("-")) if w]
     words = list(dict.fromkeys(words))
     if len(words) < 2:
         return []
     return [w for w in words if len(w.strip(".")) > 1 and w.lower() not in TITLES]
 
 
+def split_names(text: str) -> tuple[str, ...]:
+    """A list of names as people type it, on the command line or in the app's dialog:
+    separated by commas, semicolons or new lines ("Mrs Jones, Leo" -> Mrs Jones, Leo)."""
+    names = (" ".join(n.split()) for n in re.split(r"[,;\n]", text))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
 @dataclass(frozen=True)
 class Anonymiser:
     """Replaces each name in ``mapping`` (real name -> pseudonym), and each part of a
-    multi-word name, wherever it appears as a word."""
+    multi-word name, wherever it appears as a word: in any case, with or without its
+    accents, composed or decomposed, next to digits or underscores."""
 
     mapping: dict[str, str]
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
-    _spellings: dict[str, str] = field(init=False, repr=False, compare=False)
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _spelling: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        lookup: dict[str, str] = {}
-        spellings: dict[str, str] = {}  # as written -> lookup key
+        owners: dict[str, list[str]] = {}  # folded name -> the pseudonyms it stands for
+        spelling: dict[str, str] = {}  # folded name -> as it was given, for messages
+
+        def own(name: str, alias: str) -> None:
+            key = _key(name)
+            if key and alias not in owners.setdefault(key, []):
+                owners[key].append(alias)
+                spelling.setdefault(key, name)
+
         for name, alias in self.mapping.items():
-            if name.strip():
-                lookup.setdefault(_key(name), alias)
-                spellings[name] = _key(name)
-        owners: dict[str, list[str]] = {}
+            own(name, alias)
+        whole = set(owners)
         for name, alias in self.mapping.items():
             for part in _parts(name):
-                key = _key(part)
-                if key not in lookup and alias not in owners.setdefault(key, []):
-                    owners[key].append(alias)
-                    spellings[part] = key
-        for key, aliases in owners.items():
-            lookup[key] = "/".join(aliases)
-        # Each name as written and case-folded ("Straße" also as "strasse", which a regex's
-        # own case folding would miss). Longest first: the whole name wins over its parts.
-        names = sorted({form for n in spellings for form in (n, n.casefold())}, key=len, reverse=True)
+                if _key(part) not in whole:
+                    own(part, alias)
+        # Two people whose names fold alike ("Zoe" and "Zoë"), or a part two people share,
+        # get both pseudonyms ("Z./Z2."): hidden, never put under one person's name.
+        lookup = {key: "/".join(aliases) for key, aliases in owners.items()}
         pattern = None
-        if names:
-            alternatives = "|".join(_name_pattern(n) for n in names)
-            pattern = re.compile(rf"(?<!\w)(?P<name>{alternatives}){_POSSESSIVE}(?!\w)", re.IGNORECASE)
+        if lookup:
+            # Longest first: the whole name wins over its parts.
+            alternatives = "|".join(_name_pattern(k) for k in sorted(lookup, key=len, reverse=True))
+            pattern = re.compile(
+                rf"{_NOT_AFTER_LETTER}(?P<name>{alternatives}){_POSSESSIVE}{_NOT_BEFORE_LETTER}",
+                re.IGNORECASE,
+            )
         object.__setattr__(self, "_lookup", lookup)
-        object.__setattr__(self, "_spellings", spellings)
         object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_spelling", spelling)
 
     def apply(self, text: str) -> str:
         """``text`` with every name replaced; a possessive ending is kept ("A.'s")."""
         if self._pattern is None or not text:
             return text
-        return self._pattern.sub(self._replace, text)
-
-    def _replace(self, match: re.Match[str]) -> str:
-        found = match["name"]
-        alias = self._lookup.get(_key(found))
-        if alias is None:  # the regex folded case where casefold() does not ("ilker" for "İlker")
-            key = next(
-                (k for s, k in self._spellings.items() if re.fullmatch(_name_pattern(s), found, re.I)), ""
-            )
-            alias = self._lookup.get(key, HIDDEN)
-        poss = match["poss"] or ""
-        if poss[:1] in ("s", "S"):  # "Anns'" -> "A.'s": the possessive, after the pseudonym
-            poss = poss[1] + "s"
-        return alias + poss
+        folded, origin = _folded_with_positions(text)
+        out: list[str] = []
+        done = 0
+        for match in self._pattern.finditer(folded):
+            start, name_end, end = _span(text, origin, match.start(), match.end("name"), match.end())
+            alias = self._lookup.get(_key(match["name"]), HIDDEN)
+            poss = text[name_end:end]
+            if poss[:1] in ("s", "S"):  # "Anns'" -> "A.'s": the possessive, after the pseudonym
+                poss = poss[1:] + poss[:1]
+            out += [text[done:start], alias, poss]
+            done = end
+        if not out:
+            return text
+        out.append(text[done:])
+        return "".join(out)
 
     def name(self, person: str) -> str:
         """The pseudonym of one person (a participant, or an extra name)."""
         return self.mapping.get(person) or self.apply(person)
+
+    def names_left(self, texts: Iterable[str]) -> list[str]:
+        """The names (and parts of names) this anonymiser hides that still stand as a word
+        in ``texts``, once every pseudonym is taken out: what a record must not hold."""
+        aliases = sorted({a for alias in self._lookup.values() for a in (alias, *alias.split("/"))}, key=len)
+        found: dict[str, None] = {}
+        for text in texts:
+            folded = fold(text)
+            for alias in reversed(aliases):  # longest first: "Person 12" before "Person 1"
+                folded = folded.replace(fold(alias), " ")
+            if self._pattern is not None:
+                for match in self._pattern.finditer(folded):
+                    key = _key(match["name"])
+                    found.setdefault(self._spelling.get(key, key), None)
+        return list(found)
+
+
+def _span(text: str, origin: list[int] | None, start: int, name_end: int, end: int) -> tuple[int, int, int]:
+    """Positions in ``text`` of a match found in its folded form: a character that folded
+    into several (or a letter followed by combining accents) is taken whole."""
+    if origin is None:
+        return start, name_end, end
+
+    def after(folded_end: int) -> int:
+        if folded_end == 0:
+            return 0
+        pos = origin[folded_end - 1] + 1
+        while pos < len(text) and not _fold_char(text[pos]):  # accents typed after the letter
+            pos += 1
+        return pos
+
+    return origin[start] if start < len(origin) else len(text), after(name_end), after(end)
 
 
 def initial(name: str) -> str:
@@ -154,6 +240,10 @@ def make_anonymiser(
     mapping: dict[str, str] = {}
     seen: set[str] = set()
 
+    def same(name: str) -> str:
+        # Two participants may be "Zoe" and "Zoë": each keeps a pseudonym of their own.
+        return " ".join(name.replace("’", "'").split()).casefold()
+
     def fresh(make: Callable[[int], str]) -> str:
         number = 1
         while _key(make(number)) in used:
@@ -164,24 +254,24 @@ def make_anonymiser(
 
     for person in people:
         person = " ".join(person.split())
-        if not person or _key(person) in seen:
+        if not person or same(person) in seen:
             continue
-        seen.add(_key(person))
-        alias = next((v for k, v in chosen.items() if _key(k) == _key(person)), None)
+        seen.add(same(person))
+        alias = next((v for k, v in chosen.items() if same(k) == same(person)), None)
         if alias is not None:
             mapping[person] = alias
             continue
         letter = initial(person)
-        mapping[person] = fresh(partial(_initial_alias, letter))
+        mapping[person] = fresh(functools.partial(_initial_alias, letter))
     for name, alias in chosen.items():
-        if _key(name) not in seen:
-            seen.add(_key(name))
+        if same(name) not in seen:
+            seen.add(same(name))
             mapping[name] = alias
     for name in extra:
         name = " ".join(name.split())
-        if not name or _key(name) in seen:
+        if not name or same(name) in seen:
             continue
-        seen.add(_key(name))
+        seen.add(same(name))
         mapping[name] = fresh(lambda n: f"Person {n}")
     return Anonymiser(mapping)
 
@@ -224,7 +314,48 @@ def anonymise_summary(summary: SessionSummary, anonymiser: Anonymiser) -> Sessio
         joined=tuple(who(p) for p in summary.joined),
         left=tuple(who(p) for p in summary.left),
         agreement=a(summary.agreement),
+        format_id="",  # a user's format id can hold a name ("ann-smiths-circle")
     )
+
+
+class NamesLeftError(ValueError):
+    """An anonymised record would still hold a name it was asked to hide."""
+
+    def __init__(self, names: list[str]) -> None:
+        shown = ", ".join(repr(n) for n in names[:5]) + (" ..." if len(names) > 5 else "")
+        super().__init__(
+            f"the anonymised record would still hold {shown}, so it was not made; "
+            "please report this (the record without anonymising is unaffected)"
+        )
+        self.names = names
+
+
+_NOT_TEXT = frozenset({"id", "started_wall", "ended_wall"})
+"""Fields made by the app, never typed: a session id's random letters are nobody's name."""
+
+
+def summary_texts(value: object) -> Iterator[str]:
+    """Every piece of text a summary holds, nested ones and dictionary keys included."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name not in _NOT_TEXT:
+                yield from summary_texts(getattr(value, f.name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from summary_texts(key)
+            yield from summary_texts(item)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from summary_texts(item)
+
+
+def check_hidden(anonymiser: Anonymiser, texts: Iterable[str]) -> None:
+    """Raises :class:`NamesLeftError` if any of ``texts`` still names someone hidden."""
+    left = anonymiser.names_left(texts)
+    if left:
+        raise NamesLeftError(left)
 
 
 def _rekey(seconds: dict[str, float], who: Callable[[str], str]) -> dict[str, float]:

@@ -11,6 +11,10 @@ block or make a link (markdown-it's "gfm-like" preset, the parser Textual's Mark
 uses, turns bare URLs and domains into links, so those are defused too). Terminal escape
 sequences, control characters and invisible direction overrides are removed; right-to-left
 text and emoji are kept as typed.
+
+The result passes markdownlint's default rules (line length aside): the title is the one
+top-level heading (none in the front matter), nothing bold stands alone as a heading, and
+tabs and runs of blank lines in notes are evened out. CI runs markdownlint on samples.
 """
 
 from __future__ import annotations
@@ -30,7 +34,12 @@ from peercircle.sessions.engine.timefmt import (
 )
 from peercircle.sessions.library.agreement import agreement_line
 from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action
-from peercircle.sessions.records.anonymise import Anonymiser, anonymise_summary
+from peercircle.sessions.records.anonymise import (
+    Anonymiser,
+    anonymise_summary,
+    check_hidden,
+    summary_texts,
+)
 from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, share_bar
 from peercircle.sessions.text import clean_text
 
@@ -90,10 +99,13 @@ def _heading(text: str) -> str:
 
 def _block(text: str) -> str:
     """Notes as paragraphs, line breaks kept, that can never open any other block."""
-    lines = []
+    lines: list[str] = []
     for line in clean_text(text).split("\n"):
-        # Indentation would make a code block, so it goes.
-        line = _literal(line.strip())
+        # Indentation would make a code block, so it goes; a tab inside a line becomes
+        # spaces (markdownlint's MD010: tabs show differently in every viewer).
+        line = _literal(line.strip().expandtabs(4))
+        if not line and lines and not lines[-1]:
+            continue  # one blank line between paragraphs is as many as Markdown shows (MD012)
         # A trailing double space is a hard break: the lines stay as they were typed.
         lines.append(line + "  " if line else "")
     return "\n".join(lines).strip()
@@ -213,6 +225,9 @@ def render_markdown(
     ``anonymiser``, every name (metadata, notes, cards, actions) is replaced."""
     if anonymiser is not None:
         summary = anonymise_summary(summary, anonymiser)
+        # Checked before anything is made of it: a field that missed the anonymiser (or a
+        # spelling it does not match) stops the export instead of reaching a shared folder.
+        check_hidden(anonymiser, summary_texts(summary))
     date = wall_date(summary.started_wall)
     start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
     roster = summary.roster
@@ -225,7 +240,6 @@ def render_markdown(
             tags += hashtags(phase.notes)
         out += _front_matter(
             [
-                ("title", _title(summary)),
                 ("date", _date_iso(summary)),
                 ("start", start),
                 ("end", end),
@@ -284,7 +298,7 @@ def render_markdown(
     for phase in summary.phases:
         out += ["", f"## {phase.index + 1}. {_heading(phase.name)}", ""]
         if phase.rule.strip():
-            out += [f"*{_inline(phase.rule)}*", ""]
+            out += [f"Rule: *{_inline(phase.rule)}*", ""]
         when = f"{wall_time(phase.started_wall)}–{wall_time(phase.ended_wall)}".rstrip("–")
         out.append(f"Planned {clock_text(phase.planned)} · actual {clock_text(phase.actual)} · {when}")
         if phase.cards:
@@ -299,7 +313,9 @@ def render_markdown(
             out += ["", f"Turns: {turns}"]
         out += ["", _block(phase.notes) if phase.notes.strip() else "*No notes.*"]
         if include_private and phase.private.strip():
-            out += ["", "**Facilitator's private notes**", "", _block(phase.private)]
+            # A colon after it: bold text alone on a line reads to markdownlint as a
+            # heading made of emphasis (MD036), and a real heading repeats each phase (MD024).
+            out += ["", "**Facilitator's private notes:**", "", _block(phase.private)]
     actions = session_actions(summary)
     out += ["", "## Actions", ""]
     out += [_task(action) for _, action in actions if action.what] or ["*No actions recorded.*"]
@@ -410,6 +426,9 @@ def render_learning_record(
     date = wall_date(summary.started_wall)
     start, end = wall_time(summary.started_wall), wall_time(summary.ended_wall)
     format_name = own(summary.format_name)
+    todo = [ActionItem(own(a.what), "", own(a.when), (), a.done) for a in actions]
+    if anonymiser is not None:
+        check_hidden(anonymiser, [me, format_name, *learned, *(t for a in todo for t in (a.what, a.when))])
     title = f"Learning record: {me}, {date or 'not started'}"
     out: list[str] = []
     if front_matter:
@@ -418,7 +437,6 @@ def render_learning_record(
             tags += hashtags(line)
         out += _front_matter(
             [
-                ("title", title),
                 ("type", "learning record"),
                 ("date", _date_iso(summary)),
                 ("format", format_name),
@@ -452,8 +470,8 @@ def render_learning_record(
     else:
         out.append(f'*No note lines are marked as yours. Lines written "{_inline(me)}: ..." appear here.*')
     out += ["", "## What I will do", ""]
-    if actions:
-        out += [_task(ActionItem(own(a.what), "", own(a.when), (), a.done), with_who=False) for a in actions]
+    if todo:
+        out += [_task(action, with_who=False) for action in todo]
     else:
         out.append("*No actions recorded for you.*")
     out += [

@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from peercircle.sessions.records.anonymise import split_names
+
 WHOLE_SESSION = "\x00whole"
 """The PersonScreen answer meaning "the whole session, not one person's record"."""
 
@@ -54,12 +56,6 @@ def parse_pseudonyms(text: str, people: tuple[str, ...]) -> tuple[dict[str, str]
         if other != name:
             problems.append(f"{other} and {name} both have the pseudonym {alias}; give each their own")
     return chosen, problems
-
-
-def parse_names(text: str) -> tuple[str, ...]:
-    """'Mrs Jones, Leo' -> ('Mrs Jones', 'Leo')."""
-    names = (" ".join(n.split()) for n in text.replace(";", ",").replace("\n", ",").split(","))
-    return tuple(dict.fromkeys(n for n in names if n))
 
 
 class NamesScreen(ModalScreen[NameChoices | None]):
@@ -109,7 +105,7 @@ class NamesScreen(ModalScreen[NameChoices | None]):
             error.display = True
             self.query_one("#pseudonyms", Input).focus()
             return
-        self.dismiss(NameChoices(pseudonyms, parse_names(self.query_one("#extra-names", Input).value)))
+        self.dismiss(NameChoices(pseudonyms, split_names(self.query_one("#extra-names", Input).value)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
