@@ -191,3 +191,41 @@ def test_the_command_writes_nothing_that_would_still_name_someone(
     assert main(["--data-dir", str(data_dir), "export", "--all", "--anonymise", "-o", str(folder)]) == 1
     assert list(folder.iterdir()) == []
     assert "1 not written because a name would have stayed in them" in capsys.readouterr().err
+
+
+# -- whose words: the same names, typed the same ways, find their owner ---------------------------
+
+
+@pytest.mark.parametrize("typed", ["Sean", "SEAN", "Sea\u0301n", "Seán"])
+def test_an_action_typed_without_the_accent_falls_to_its_person(typed: str) -> None:
+    from peercircle.sessions.records.actions import parse_action
+
+    action = parse_action(f"{typed}: check the chronology by Friday", None, ("Seán", "Ann"))
+    assert action.owners == ("Seán",)
+    assert action.what == "check the chronology"
+    assert action.when == "by Friday"
+
+
+def test_a_note_line_typed_without_the_accent_is_in_their_learning_record(data_dir: Path) -> None:
+    session = past_session(
+        SessionStore(data_dir),
+        datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+        format_id="action-learning-set",
+        people=("Siobhán", "Zoë", "Ann"),
+        shared="Siobhan: the family moved twice\nZoe\u0308: ask the school\nAnn: nothing from me",
+    )
+    summary = summarise(session)
+    siobhan = render_learning_record(summary, "Siobhán")
+    assert "- the family moved twice" in siobhan and "ask the school" not in siobhan
+    zoe = render_learning_record(summary, "Zoë")
+    assert "- ask the school" in zoe and "\u0308" not in zoe and "family" not in zoe
+
+
+def test_zoe_and_zoe_with_an_accent_each_keep_their_own_lines() -> None:
+    from peercircle.sessions.records.actions import starts_with_person
+
+    people = ("Zoe", "Zoë", "Ann", "Ann Smith")
+    assert starts_with_person("Zoë: mine", people) == ("Zoë", "mine", True)
+    assert starts_with_person("Zoe: mine", people) == ("Zoe", "mine", True)
+    assert starts_with_person("Ann Smith: mine", people) == ("Ann Smith", "mine", True)
+    assert starts_with_person("Ann to call the GP", people) == ("Ann", "Ann to call the GP", False)

@@ -7,6 +7,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from peercircle.sessions.records.folding import fold, match_at_start
+
 
 def action_lines(text: str) -> list[str]:
     """The actions in an action note: each non-empty line, without list markers."""
@@ -115,32 +117,52 @@ def name_forms(person: str, people: tuple[str, ...]) -> tuple[str, ...]:
     words = list(dict.fromkeys(w for word in person.split() for w in (word, *word.split("-")) if w))
     if len(words) > 1:
         others = {
-            w.casefold() for p in people if p != person for w in (p, *p.split(), *re.split(r"[\s-]+", p))
+            fold(w).casefold()
+            for p in people
+            if p != person
+            for w in (p, *p.split(), *re.split(r"[\s-]+", p))
         }
-        forms += [w for w in words if w != person and len(w) > 1 and w.casefold() not in others]
+        forms += [w for w in words if w != person and len(w) > 1 and fold(w).casefold() not in others]
     return tuple(forms)
 
 
 @functools.lru_cache(maxsize=1024)
 def _names(form: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
+    """A name as a word, in folded text: "Sean" finds Seán however the accent was typed."""
+    return re.compile(rf"(?<!\w){re.escape(fold(form))}(?!\w)", re.IGNORECASE)
 
 
 def people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
     """The participants named in ``text`` as a word, in the order of ``people``."""
-    return tuple(p for p in people if any(_names(f).search(text) for f in name_forms(p, people)))
+    plain = fold(text)
+    return tuple(p for p in people if any(_names(f).search(plain) for f in name_forms(p, people)))
+
+
+def starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str, bool]:
+    """(person, text, labelled): the participant ``text`` starts with, the text without a
+    "Name:" label in front (a name that begins a sentence stays), and whether there was one.
+
+    When several names fit, a "Name:" label wins, then the longest name ("Ann Smith:" is not
+    Ann's), then the name as spelled (two people called Zoe and Zoë each keep their lines)."""
+    best: tuple[tuple[bool, int, bool], str, int, int] | None = None
+    for person in people:
+        for form in name_forms(person, people):
+            end = match_at_start(_names(form), text)
+            if end is None:
+                continue
+            label = re.match(r"\s*:\s*", text[end:])
+            rank = (label is not None, end, text[:end].casefold() == form.casefold())
+            if best is None or rank > best[0]:
+                best = (rank, person, end, end + label.end() if label else 0)
+    if best is None:
+        return None, text, False
+    _, person, _, label_end = best
+    return person, text[label_end:] if label_end else text, bool(label_end)
 
 
 def _starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
-    """(person, text): the participant the text starts with, and the text without a
-    "Name:" label in front (a name that begins a sentence stays)."""
-    for person in people:
-        for form in name_forms(person, people):
-            match = _names(form).match(text)
-            if match:
-                label = re.match(r"\s*:\s*", text[match.end() :])
-                return person, text[match.end() + label.end() :] if label else text
-    return None, text
+    person, rest, _ = starts_with_person(text, people)
+    return person, rest
 
 
 def _when_in(what: str) -> tuple[str, str]:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from peercircle.sessions.records.folding import fold, fold_char, folded_with_positions
 from peercircle.sessions.records.summary import SessionSummary, TurnSummary
 from peercircle.sessions.text import clean_text
 
@@ -42,45 +42,6 @@ _SEPARATOR = re.compile(r"[\s_]+")
 
 HIDDEN = "[name]"
 """What a matched name becomes if its pseudonym cannot be found: never the name itself."""
-
-# Letters that carry no accent to strip but are written without it by people who lack the
-# key: "Bjørn" typed "Bjorn", "Łukasz" typed "Lukasz".
-_PLAIN_LETTERS = {
-    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
-    "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ẞ": "SS", "ı": "i",
-    "’": "'", "‘": "'", "ʼ": "'",
-}  # fmt: skip
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str:
-    """One character as people type it on any keyboard: accents and other combining marks
-    gone ("á" and "a" + U+0301 both give "a"), compatibility forms made plain ("Ａ" is
-    "A"), a curly apostrophe straight."""
-    if char in _PLAIN_LETTERS:
-        return _PLAIN_LETTERS[char]
-    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-
-
-def fold(text: str) -> str:
-    """``text`` with accents and combining marks taken off (see :func:`_fold_char`)."""
-    if text.isascii():
-        return text
-    return "".join(_fold_char(c) for c in text)
-
-
-def _folded_with_positions(text: str) -> tuple[str, list[int] | None]:
-    """The folded text, and for each of its characters the position in ``text`` it came
-    from (``None`` when folding changed nothing), so a match is replaced in the original."""
-    if text.isascii():
-        return text, None
-    pieces: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text):
-        folded = _fold_char(char)
-        pieces.append(folded)
-        origin.extend([i] * len(folded))
-    return "".join(pieces), origin
 
 
 def _key(name: str) -> str:
@@ -158,7 +119,7 @@ class Anonymiser:
         """``text`` with every name replaced; a possessive ending is kept ("A.'s")."""
         if self._pattern is None or not text:
             return text
-        folded, origin = _folded_with_positions(text)
+        folded, origin = folded_with_positions(text)
         out: list[str] = []
         done = 0
         for match in self._pattern.finditer(folded):
@@ -204,7 +165,7 @@ def _span(text: str, origin: list[int] | None, start: int, name_end: int, end: i
         if folded_end == 0:
             return 0
         pos = origin[folded_end - 1] + 1
-        while pos < len(text) and not _fold_char(text[pos]):  # accents typed after the letter
+        while pos < len(text) and not fold_char(text[pos]):  # accents typed after the letter
             pos += 1
         return pos
 

@@ -33,7 +33,7 @@ from peercircle.sessions.engine.timefmt import (
     wall_time,
 )
 from peercircle.sessions.library.agreement import agreement_line
-from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action
+from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action, starts_with_person
 from peercircle.sessions.records.anonymise import (
     Anonymiser,
     anonymise_summary,
@@ -379,14 +379,12 @@ def find_person(summary: SessionSummary, person: str) -> str:
 def _learning_lines(summary: SessionSummary, person: str) -> list[str]:
     """Lines of the shared notes written as theirs ("Bea: ..."), without the name."""
     roster = summary.roster
-    forms = "|".join(re.escape(f) for f in sorted(name_forms(person, roster), key=len, reverse=True))
-    mine = re.compile(rf"(?:{forms})\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
     lines = []
     for phase in summary.phases:
         for raw in clean_text(phase.notes).split("\n"):
-            match = mine.match(_LIST_MARK.sub("", raw.strip()))
-            if match and match["text"].strip():
-                lines.append(match["text"].strip())
+            owner, text, labelled = starts_with_person(_LIST_MARK.sub("", raw.strip()), roster)
+            if owner == person and labelled and text.strip():
+                lines.append(text.strip())
     return lines
 
 
