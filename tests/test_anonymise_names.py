@@ -229,3 +229,24 @@ def test_zoe_and_zoe_with_an_accent_each_keep_their_own_lines() -> None:
     assert starts_with_person("Zoe: mine", people) == ("Zoe", "mine", True)
     assert starts_with_person("Ann Smith: mine", people) == ("Ann Smith", "mine", True)
     assert starts_with_person("Ann to call the GP", people) == ("Ann", "Ann to call the GP", False)
+
+
+@pytest.mark.parametrize("alias", ["Bén", "BEN", "Siobhan", "Kelly"])
+def test_a_pseudonym_that_reads_as_another_persons_name_is_refused(alias: str) -> None:
+    from peercircle.sessions.records.anonymise import pseudonym_problems
+    from peercircle.tui.screens.record_options import parse_pseudonyms
+
+    people = ("Ann", "Ben", "Siobhán Kelly")
+    assert pseudonym_problems(people, {"Ann": alias}) != []
+    chosen, problems = parse_pseudonyms(f"Ann={alias}", people)
+    assert chosen == {} and problems == [f"{alias} is someone's real name; choose another pseudonym for Ann"]
+    assert pseudonym_problems(people, {"Ann": "Ash", "Ben": "Ásh"}) == [
+        "Ann and Ben both have the pseudonym Ásh; give each their own"
+    ]
+    assert pseudonym_problems(people, {"Siobhán Kelly": "Siobhan"}) == []  # her own name: no one else's
+
+
+def test_the_command_refuses_a_pseudonym_that_is_someone_elses_name(with_morag: Session, data_dir: Path) -> None:
+    result = cli("export", with_morag.meta.id, "--pseudonym", "Ciara=Bén", data_dir=data_dir)
+    assert result.returncode == 2
+    assert "is the name of Ben" in result.stderr and result.stdout == ""

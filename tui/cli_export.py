@@ -129,7 +129,7 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None:
-    from peercircle.sessions.records.anonymise import make_anonymiser
+    from peercircle.sessions.records.anonymise import make_anonymiser, pseudonym_problems
     from peercircle.sessions.records.export import find_person
 
     if not options.anonymise:
@@ -141,11 +141,10 @@ def _anonymiser(summary: SessionSummary, options: _Options) -> Anonymiser | None
             name = find_person(summary, name)
         chosen[name] = alias
     roster = summary.roster
-    for name, alias in chosen.items():
-        # A pseudonym that is someone else's real name would pin their words on them.
-        taken = [p for p in roster if p != name and alias.casefold() in (p.casefold(), *p.casefold().split())]
-        if taken:
-            raise ValueError(f"the pseudonym {alias!r} for {name} is the name of {taken[0]}; choose another")
+    # A pseudonym that is someone else's real name would pin their words on them.
+    problems = pseudonym_problems(roster, chosen)
+    if problems:
+        raise ValueError(problems[0])
     return make_anonymiser(roster, chosen, options.also_hide)
 
 

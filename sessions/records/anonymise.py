@@ -172,6 +172,31 @@ def _span(text: str, origin: list[int] | None, start: int, name_end: int, end: i
     return origin[start] if start < len(origin) else len(text), after(name_end), after(end)
 
 
+def pseudonym_problems(people: Iterable[str], chosen: dict[str, str]) -> list[str]:
+    """What is wrong with the pseudonyms chosen (real name -> pseudonym), one sentence each.
+
+    A pseudonym may not be another participant's name or a word of it, however it is
+    accented ("Bén" reads as Ben): it would put their name on someone else's words. Nor
+    may two people share one."""
+    problems: list[str] = []
+    words = {
+        _key(w): person
+        for person in people
+        for w in (person, *(x for word in _SEPARATOR.split(person) for x in (word, *word.split("-"))))
+        if w
+    }
+    for name, alias in chosen.items():
+        owner = words.get(_key(alias))
+        if owner is not None and _key(owner) != _key(name):
+            problems.append(f"the pseudonym {alias!r} for {name} is the name of {owner}; choose another")
+    given: dict[str, str] = {}
+    for name, alias in chosen.items():
+        other = given.setdefault(_key(alias), name)
+        if other != name:
+            problems.append(f"{other} and {name} both have the pseudonym {alias}; give each their own")
+    return problems
+
+
 def initial(name: str) -> str:
     """The first letter or digit of a name, upper case ("P" when it has none)."""
     return next((c.upper() for c in name if c.isalnum()), "P")

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from peercircle.sessions.records.anonymise import split_names
+from peercircle.sessions.records.anonymise import pseudonym_problems, split_names
 
 WHOLE_SESSION = "\x00whole"
 """The PersonScreen answer meaning "the whole session, not one person's record"."""
@@ -46,15 +46,12 @@ def parse_pseudonyms(text: str, people: tuple[str, ...]) -> tuple[dict[str, str]
         if not sep or not name or not alias:
             problems.append(f"“{part.strip()}” needs the form Name=Pseudonym")
             continue
-        if alias.casefold() in by_key and by_key[alias.casefold()] != by_key.get(name.casefold()):
+        name = by_key.get(name.casefold(), name)
+        if pseudonym_problems(people, {name: alias}):
             problems.append(f"{alias} is someone's real name; choose another pseudonym for {name}")
             continue
-        chosen[by_key.get(name.casefold(), name)] = alias
-    seen: dict[str, str] = {}
-    for name, alias in chosen.items():
-        other = seen.setdefault(alias.casefold(), name)
-        if other != name:
-            problems.append(f"{other} and {name} both have the pseudonym {alias}; give each their own")
+        chosen[name] = alias
+    problems += pseudonym_problems(people, chosen)
     return chosen, problems
 
 
