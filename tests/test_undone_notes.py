@@ -20,6 +20,7 @@ from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.format_file import load_library
 from peercircle.sessions.library.formats import Format
 from peercircle.sessions.records.actions import action_lines
+from peercircle.sessions.records.anonymise import make_anonymiser
 from peercircle.sessions.records.export import render_learning_record, render_markdown
 from peercircle.sessions.records.summary import SessionSummary, summarise
 from peercircle.sessions.storage.autosave import Autosaver
@@ -81,6 +82,9 @@ def test_notes_of_an_undone_step_are_in_the_export_marked_undone(als: Format, cl
     assert "- [ ] Ben to ring the duty team — Ben — by Friday" in shared
     assert PRIVATE not in shared
     assert PRIVATE in section(render_markdown(summary, include_private=True), 2)
+    anonymised = render_markdown(summary, anonymiser=make_anonymiser(GROUP, {}, ()))
+    assert "B.: the undone step taught me to slow down" in section(anonymised, 2)
+    assert "Ben" not in anonymised
 
 
 def test_a_re_entered_step_shows_its_notes_once(als: Format, clock: FakeClock) -> None:
