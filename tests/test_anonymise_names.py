@@ -246,7 +246,9 @@ def test_a_pseudonym_that_reads_as_another_persons_name_is_refused(alias: str) -
     assert pseudonym_problems(people, {"Siobhán Kelly": "Siobhan"}) == []  # her own name: no one else's
 
 
-def test_the_command_refuses_a_pseudonym_that_is_someone_elses_name(with_morag: Session, data_dir: Path) -> None:
+def test_the_command_refuses_a_pseudonym_that_is_someone_elses_name(
+    with_morag: Session, data_dir: Path
+) -> None:
     result = cli("export", with_morag.meta.id, "--pseudonym", "Ciara=Bén", data_dir=data_dir)
     assert result.returncode == 2
     assert "is the name of Ben" in result.stderr and result.stdout == ""

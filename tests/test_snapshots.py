@@ -386,7 +386,15 @@ SHOWS: dict[str, tuple[str, ...]] = {
         "4 Dev",
         "5 Eilidh",
     ),
-    "summary": ("Session summary", "Ann: busy week", "• Ann", "• Bob", "• Cat"),
+    "summary": (
+        "Session summary",
+        "Ann: busy week",
+        "• Ann",
+        "• Bob",
+        "• Cat",
+        "Length: 1 min (planned 3 min)",
+        "Changes",  # the timing table's column for the minutes added or taken off a step
+    ),
     "summary_anonymised": ("ANONYMISED: 3 people", "• A.", "• B.", "• C.", "busy week", "Rule: One person"),
     "history_search": ("busy", "1 of 1 session match", "Check-in round", "Ann: busy week"),
     "help_screen": ("Pause or resume the clock", "Keys"),
@@ -400,7 +408,7 @@ NEVER_SHOWN: dict[str, tuple[str, ...]] = {
 
 CUT_AT_80x24: dict[str, tuple[str, ...]] = {
     # Below the fold of the preview: checked in the preview's text instead (summary.py tests).
-    "summary": ("Ann: busy week",),
+    "summary": ("Ann: busy week", "Changes"),
     "summary_anonymised": ("busy week", "Rule: One person"),
 }
 

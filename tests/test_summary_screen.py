@@ -199,3 +199,29 @@ def test_pseudonym_and_name_lists_are_read_as_typed() -> None:
         "Aisha is someone's real name; choose another pseudonym for Ben"
     ]
     assert split_names("Mrs Jones,  Leo ,, Mrs Jones") == ("Mrs Jones", "Leo")
+
+
+async def test_an_anonymised_record_that_would_still_name_someone_is_never_shown_saved_or_copied(
+    session: Session, data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from peercircle.sessions.records import anonymise
+
+    real = anonymise.anonymise_summary
+    monkeypatch.setattr(
+        "peercircle.sessions.records.export.anonymise_summary",
+        lambda summary, anonymiser: dataclasses.replace(real(summary, anonymiser), agreement="Ben chairs"),
+    )
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_summary(app, pilot, session)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "The anonymised record was not made" in shown(app)
+        assert not has_word("Ben", shown(app).replace("'Ben'", ""))
+        await pilot.press("x", "c")
+        await pilot.pause()
+        assert not (tmp_path / "exports").exists() or not list((tmp_path / "exports").glob("*.md"))
+        assert app.clipboard != screen.markdown
+        assert any("was not made" in str(n.message) for n in app._notifications)

@@ -51,6 +51,10 @@ class StepRun:
     started_wall: str
     ended_ns: int | None = None
     ended_wall: str | None = None
+    changes_ns: list[int] = field(default_factory=list)
+    """Each change the facilitator made to the plan while the step ran (+ extended, -
+    trimmed), as it took effect, in order: the record shows the plan as it began
+    (``planned_ns`` less these) beside them."""
 
 
 @dataclass(frozen=True)
@@ -381,7 +385,10 @@ class Timeline:
             return  # made for a phase an undo has since taken back
         if data["target"] == "phase":
             run = self.steps_run[-1]
+            before = run.planned_ns
             run.planned_ns = max(0, run.planned_ns + extra_ns)
+            if run.planned_ns != before:
+                run.changes_ns.append(run.planned_ns - before)
             return
         person = data.get("person", self.current)
         if person is not None and person == self.current:

@@ -40,7 +40,7 @@ from peercircle.sessions.records.anonymise import (
     check_hidden,
     summary_texts,
 )
-from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, share_bar
+from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, airtime_shares, share_bar
 from peercircle.sessions.text import clean_text
 
 # -- making note text inert -------------------------------------------------------------------
@@ -261,9 +261,7 @@ def render_markdown(
     span = f"{start}–{end}" if end else f"from {start} (not ended)"
     out += [
         f"- **Date:** {date}, {span}" if date else "- **Date:** not started",
-        f"- **Length:** {minutes_text(summary.elapsed)} (planned {minutes_text(summary.planned)}"
-        + (f"; paused {minutes_text(summary.paused)}" if summary.paused >= 1 else "")
-        + ")",
+        *_length_lines(summary),
         f"- **Session:** {_inline(summary.id)}"
         + (f" · turn order shuffled with seed {summary.seed}" if summary.seed is not None else ""),
     ]
@@ -281,33 +279,18 @@ def render_markdown(
         if person in summary.left:
             notes.append("left early")
         out.append(f"- {_inline(person)}" + (f" ({', '.join(notes)})" if notes else ""))
-    out += [
-        "",
-        "## Timing",
-        "",
-        "| # | Step | Planned | Actual | Difference |",
-        "| ---: | --- | ---: | ---: | ---: |",
-    ]
-    for phase in summary.phases:
-        out.append(
-            f"| {phase.index + 1} | {_inline(phase.name)} | {clock_text(phase.planned)} | "
-            f"{clock_text(phase.actual)} | {signed_clock_text(phase.difference)} |"
-        )
-    if summary.skipped:
-        out += ["", f"Not reached: {', '.join(_inline(s) for s in summary.skipped)}."]
+    out += ["", *_timing_table(summary)]
     for phase in summary.phases:
         out += ["", f"## {phase.index + 1}. {_heading(phase.name)}", ""]
         if phase.rule.strip():
             out += [f"Rule: *{_inline(phase.rule)}*", ""]
-        when = f"{wall_time(phase.started_wall)}–{wall_time(phase.ended_wall)}".rstrip("–")
-        out.append(f"Planned {clock_text(phase.planned)} · actual {clock_text(phase.actual)} · {when}")
+        out.append(_step_timing(phase))
         if phase.cards:
             out += ["", f"Cards: {'; '.join(_inline(card) for card in phase.cards)}"]
         if phase.turns:
+            # A passed turn shows the seconds it held the floor: the airtime table counts them.
             turns = ", ".join(
-                f"{_inline(t.person)} (passed)"
-                if t.passed
-                else f"{_inline(t.person)} {clock_text(t.seconds)}"
+                f"{_inline(t.person)} {clock_text(t.seconds)}" + (" (passed)" if t.passed else "")
                 for t in phase.turns
             )
             out += ["", f"Turns: {turns}"]
@@ -324,19 +307,125 @@ def render_markdown(
 
 
 def airtime_table(summary: SessionSummary) -> list[str]:
-    """Who held the floor, for how long, as a share of all the airtime recorded."""
+    """Who held the floor, for how long, as a share of all the airtime recorded: whole
+    percentages that add up to 100, and the rule they follow in one sentence."""
     total = sum(summary.airtime.values())
     lines = ["## Airtime", ""]
     if total <= 0:
         return [*lines, "*No airtime recorded.*"]
+    shares = airtime_shares(summary.airtime)
     lines += ["| Person | Time | Share | |", "| --- | ---: | ---: | --- |"]
     for person, seconds in sorted(summary.airtime.items(), key=lambda kv: -kv[1]):
-        share = seconds / total
         note = " (left)" if person in summary.left else ""
+        share = shares[person]
         lines.append(
-            f"| {_inline(person)}{note} | {clock_text(seconds)} | {share:.0%} | `{share_bar(share)}` |"
+            f"| {_inline(person)}{note} | {clock_text(seconds)} | {share}% | `{share_bar(share / 100)}` |"
         )
+    return [*lines, "", AIRTIME_RULE]
+
+
+AIRTIME_RULE = (
+    "Airtime counts every second each person held the floor: presenting, speaking and turns, "
+    "including turns they passed."
+)
+
+
+# -- timing: the whole plan, each step's changes ----------------------------------------------
+
+
+def _length_lines(summary: SessionSummary) -> list[str]:
+    """How long it ran against the whole plan (every step, reached or not), and how many
+    steps ran when it ended early."""
+    planned = f"planned {minutes_text(summary.planned)}"
+    if summary.planned_with_changes != summary.planned:
+        planned += f", {minutes_text(summary.planned_with_changes)} with the changes made"
+    if summary.paused >= 1:
+        planned += f"; paused {minutes_text(summary.paused)}"
+    lines = [f"- **Length:** {minutes_text(summary.elapsed)} ({planned})"]
+    run, count = summary.steps_run, summary.step_count
+    if run < count:
+        rest = (
+            f"the session ended before the other {count - run}"
+            if summary.ended
+            else "the session has not ended"
+        )
+        lines.append(f"- **Steps:** {run} of {count} run; {rest}")
     return lines
+
+
+def _timing_table(summary: SessionSummary) -> list[str]:
+    """Every step of the plan, in order: its plan, the changes made to it as it ran, and
+    what it took; steps never reached, or left by an undo, say so."""
+    rows: list[tuple[int, str]] = []
+    for phase in summary.phases:
+        if phase.undone:
+            took, off = "undone", ""
+        else:
+            took, off = clock_text(phase.actual), signed_clock_text(phase.difference)
+        rows.append(
+            (
+                phase.index,
+                _row(
+                    phase.index + 1,
+                    _inline(phase.name),
+                    clock_text(phase.first_planned),
+                    _changes_text(phase.changes),
+                    took,
+                    off,
+                ),
+            )
+        )
+    for name, step in zip(summary.skipped, summary.not_reached, strict=False):
+        rows.append(
+            (
+                step.index,
+                _row(step.index + 1, _inline(name), clock_text(step.planned), "", "not reached", ""),
+            )
+        )
+    lines = [
+        "## Timing",
+        "",
+        "| # | Step | Planned | Changes | Actual | Difference |",
+        "| ---: | --- | ---: | --- | ---: | ---: |",
+        *(row for _, row in sorted(rows, key=lambda r: r[0])),
+    ]
+    if any(phase.changes for phase in summary.phases):
+        lines += [
+            "",
+            "Changes are the minutes added (+) or taken off (-) while a step ran; "
+            "the difference compares the actual time with the plan after those changes.",
+        ]
+    return lines
+
+
+def _row(*cells: object) -> str:
+    """A table row; an empty cell is one space wide, as markdownlint's compact style wants."""
+    return "|" + "|".join(f" {cell} " if cell != "" else " " for cell in cells) + "|"
+
+
+def _changes_text(changes: tuple[float, ...]) -> str:
+    """'+2 min, -1 min': presses of + or - one after another read as one change."""
+    merged: list[float] = []
+    for change in changes:
+        if merged and (merged[-1] > 0) == (change > 0):
+            merged[-1] += change
+        else:
+            merged.append(change)
+    return ", ".join(("+" if change > 0 else "-") + minutes_text(abs(change)) for change in merged)
+
+
+def _step_timing(phase: PhaseSummary) -> str:
+    """The line under a step's heading: its plan with any changes, what it took, when."""
+    if phase.undone:
+        return (
+            f"Planned {clock_text(phase.first_planned)} · not run: the move into this step was undone, "
+            "so its time counts in the step before. The notes typed in it are kept here."
+        )
+    planned = clock_text(phase.first_planned)
+    if phase.changes:
+        planned += f", {_changes_text(phase.changes)} ({clock_text(phase.planned)} after the changes)"
+    when = f"{wall_time(phase.started_wall)}–{wall_time(phase.ended_wall)}".rstrip("–")
+    return f"Planned {planned} · actual {clock_text(phase.actual)} · {when}"
 
 
 def proctor_table(summary: SessionSummary) -> list[str]:
@@ -352,8 +441,9 @@ def proctor_table(summary: SessionSummary) -> list[str]:
             "#restorative to see the balance here.",
         ]
     lines += ["| Function | What it covers | Tagged lines | Share |", "| --- | --- | ---: | ---: |"]
+    shares = airtime_shares({name: float(count) for name, count in counts.items()})  # add to 100
     for name, covers in PROCTOR:
-        lines.append(f"| {name.capitalize()} | {covers} | {counts[name]} | {counts[name] / total:.0%} |")
+        lines.append(f"| {name.capitalize()} | {covers} | {counts[name]} | {shares[name]}% |")
     return lines
 
 
@@ -446,10 +536,10 @@ def render_learning_record(
                 ("tags", list(dict.fromkeys(tags))),
             ]
         )
+    # The same whole-number share as the record's airtime table, never one point off it.
+    share = airtime_shares(summary.airtime).get(person, 0)
     airtime = (
-        f"{clock_text(mine)}, {mine / total:.0%} of the time anyone held the floor"
-        if total > 0
-        else "not recorded"
+        f"{clock_text(mine)}, {share}% of the time anyone held the floor" if total > 0 else "not recorded"
     )
     out += [
         f"# {_heading(title)}",

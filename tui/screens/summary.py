@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Footer, Markdown, Static
 
 from peercircle.sessions.engine.session import Session
-from peercircle.sessions.records.anonymise import Anonymiser, make_anonymiser
+from peercircle.sessions.records.anonymise import Anonymiser, NamesLeftError, make_anonymiser
 from peercircle.sessions.records.export import export_filename, render_learning_record, render_markdown
 from peercircle.sessions.records.summary import SessionSummary, summarise
 from peercircle.tui.base import PeerCircleScreen
@@ -49,6 +49,8 @@ class SummaryScreen(PeerCircleScreen[None]):
         """Whose learning record is shown; None for the whole session."""
         self.pseudonyms: dict[str, str] = {}
         self.extra: tuple[str, ...] = ()
+        self.not_made: str | None = None
+        """Why the record for the current choices was not made (a name would have stayed)."""
         self.markdown = self.render_record()
 
     # -- what leaves the app -------------------------------------------------------------
@@ -63,9 +65,15 @@ class SummaryScreen(PeerCircleScreen[None]):
     def render_record(self) -> str:
         """The exact text Save writes and Copy copies, for the current choices."""
         anonymiser = self.anonymiser() if self.anonymise else None
-        if self.person is not None:
-            return render_learning_record(self.summary, self.person, anonymiser=anonymiser)
-        return render_markdown(self.summary, include_private=self.include_private, anonymiser=anonymiser)
+        self.not_made = None
+        try:
+            if self.person is not None:
+                return render_learning_record(self.summary, self.person, anonymiser=anonymiser)
+            return render_markdown(self.summary, include_private=self.include_private, anonymiser=anonymiser)
+        except NamesLeftError as exc:
+            # Nothing that still names someone is shown, saved or copied.
+            self.not_made = f"The anonymised record was not made: {exc}."
+            return f"# Not made\n\n{self.not_made}\n"
 
     def filename(self) -> str:
         anonymiser = self.anonymiser() if self.anonymise else None
@@ -231,9 +239,15 @@ class SummaryScreen(PeerCircleScreen[None]):
         return f"the anonymised {kind}" if self.anonymise else f"the {kind}"
 
     def action_export(self) -> None:
+        if self.not_made:
+            self.notify(self.not_made, severity="error")
+            return
         save_record(self.app, self.filename(), self.markdown, what=f"Saved {self.what()}")
 
     def action_copy(self) -> None:
+        if self.not_made:
+            self.notify(self.not_made, severity="error")
+            return
         copy_text(self.app, self.markdown, what=self.what())
 
     def action_home(self) -> None:
