@@ -33,6 +33,7 @@ from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.atomic import DocumentCache, one_write
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
+from peercircle.sessions.text import without_surrogates
 
 
 class StoreError(Exception):
@@ -119,7 +120,7 @@ class SessionStore:
         """Only the process holding the folder lock moves, rewrites or deletes files;
         a reader (the CLI, a second app) just skips what it cannot read."""
         self._lock = threading.Lock()  # one read-modify-write of a document at a time
-        self._docs = DocumentCache()
+        self._docs: DocumentCache = _WritesAnyText()
 
     def prepare(self) -> None:
         """Create the private folders, clear temp files left by a killed write, and make
@@ -386,6 +387,34 @@ class SessionStore:
         except OSError:
             pass  # a read-only folder still lists what it can
         return entries
+
+
+class _WritesAnyText(DocumentCache):
+    """A document cache whose writes never fail on what the text holds.
+
+    Text is cleaned where it enters (``Session.write_note``, names, pastes), but a lone
+    surrogate can still arrive past those: a name given to the API, or a ``"\\ud800"``
+    escape in a file edited by hand and read back. UTF-8 cannot encode one, so before this
+    every later save of the session failed, for good. Such a document is written once
+    more with each lone surrogate made U+FFFD; everything else is written as it is."""
+
+    def write(self, path: Path, doc: dict[str, Any]) -> None:
+        try:
+            super().write(path, doc)
+        except UnicodeEncodeError:
+            super().write(path, _without_surrogates(doc))
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` (JSON: dicts, lists, strings, numbers) with lone surrogates made U+FFFD,
+    in keys too; a new document, as cached documents are never changed in place."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 PARSE_IN_STEPS_FROM = 1 << 20
