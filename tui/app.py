@@ -212,6 +212,11 @@ class PeerCircleApp(App[None]):
                     self.startup_problems.append(
                         f"{len(purged)} session(s) older than {days} days were deleted (retention setting)."
                     )
+                if self.store.deleted_damaged:
+                    self.startup_problems.append(
+                        f"{len(self.store.deleted_damaged)} damaged file(s) older than {days} days were "
+                        f"deleted from {self.store.quarantine_dir} (retention setting)."
+                    )
         except OSError as exc:
             self.startup_problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")
 
