@@ -6,8 +6,16 @@ Whatever arrives, a save never fails on content and pasted text never becomes a 
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -235,3 +243,65 @@ async def test_control_codes_pasted_into_the_names_are_dropped(
         app.post_message(events.Paste("Ann\x07, Ben\x1b[2J, Cat\u202e"))
         await wait_for(pilot, lambda: names.value, what="the paste to reach the names")
         assert names.value == "Ann, Ben, Cat"
+
+
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b.")
+
+
+class Terminal:
+    """peercircle running in a pseudo-terminal, as a person runs it: what it draws, as
+    plain text with the escape sequences taken out, and what is typed at it."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        env = {**os.environ, "PEERCIRCLE_HOME": str(data_dir), "TERM": "xterm-256color"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "peercircle"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.drawn = ""
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in _ESCAPES.sub("", self.drawn):
+            left = deadline - time.monotonic()
+            assert left > 0 and self.process.poll() is None, f"{text!r} never showed: {self.drawn[-2000:]!r}"
+            if select.select([self.master], [], [], min(left, 0.5))[0]:
+                try:
+                    self.drawn += os.read(self.master, 65536).decode("utf-8", "replace")
+                except OSError:  # the terminal closed: the app has ended
+                    continue
+
+    def type(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close(self) -> int:
+        self.type(b"\x11")  # ctrl+q
+        try:
+            return self.process.wait(30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            os.close(self.master)
+
+
+def test_the_app_in_a_terminal_lives_through_an_invalid_byte(tmp_path: Path) -> None:
+    # Before: the byte ended the app with 'UnicodeDecodeError: 'utf-8' codec can't decode
+    # byte 0xff in position 0: invalid start byte' (and exit status 0).
+    terminal = Terminal(tmp_path / "data")
+    try:
+        terminal.wait_for("Press n to start a session")
+        terminal.type(b"\xff")
+        terminal.type(b"n")
+        terminal.wait_for("Choose a format")  # it still answers
+    finally:
+        status = terminal.close()
+    assert status == 0
+    assert "Traceback" not in terminal.drawn and "UnicodeDecodeError" not in terminal.drawn
