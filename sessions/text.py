@@ -30,6 +30,13 @@ def clean_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate made U+FFFD. A lone surrogate (half of a UTF-16
+    pair, from a broken paste or a caller of the API) cannot be written as UTF-8: one in a
+    note made every later save of the session fail."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def terminal_safe(text: str) -> str:
     """``text`` with escape sequences and control characters gone but its line breaks and
     carriage returns kept as they are: for writing user text (a format's name, a path) to

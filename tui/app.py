@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -36,6 +37,7 @@ from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.settings import Settings
 from peercircle.sessions.storage.store import SessionStore, StoreError
+from peercircle.sessions.text import clean_text
 from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -116,6 +118,25 @@ class PeerCircleApp(App[None]):
         self._exit_started = threading.Event()
         self._unmounted = threading.Event()
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own choice of driver, but on Linux and macOS one that survives a byte
+        that is not UTF-8 and never turns pasted text into keys (see terminal_input)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__name__ == "LinuxDriver":  # not imported here: Windows has no termios
+            from peercircle.tui.terminal_input import SafeInputDriver
+
+            if driver_class is SafeInputDriver.__base__:
+                return SafeInputDriver
+        return driver_class
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # Every paste, into any box (notes, names, the agreement, a search), is text the
+            # person could see: no escape sequences, no control characters but line breaks
+            # and tabs. Cleaned here, before Textual hands it to the focused widget.
+            event.text = clean_text(event.text)
+        await super().on_event(event)
+
     @property
     def library(self) -> Library:
         """Built-in and user formats, read the first time they are needed (not before the
@@ -190,6 +211,11 @@ class PeerCircleApp(App[None]):
                 if purged:
                     self.startup_problems.append(
                         f"{len(purged)} session(s) older than {days} days were deleted (retention setting)."
+                    )
+                if self.store.deleted_damaged:
+                    self.startup_problems.append(
+                        f"{len(self.store.deleted_damaged)} damaged file(s) older than {days} days were "
+                        f"deleted from {self.store.quarantine_dir} (retention setting)."
                     )
         except OSError as exc:
             self.startup_problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")

@@ -113,7 +113,16 @@ def _list(data_dir: Path) -> int:
     from peercircle.sessions.engine.timefmt import minutes_text
     from peercircle.sessions.storage.store import SessionStore
 
-    entries = SessionStore(data_dir, writer=False).list_sessions()
+    store = SessionStore(data_dir, writer=False)
+    entries = store.list_sessions()
+    # Damage goes to stderr, one line a file, and is no failure: the rest listed fine (0).
+    for damage in store.damaged:
+        print(
+            f"peercircle: {damage.name} could not be read ({damage.reason}); it is left out of "
+            f"this list, and the app moves it to {store.quarantine_dir} when it next starts.",
+            file=sys.stderr,
+        )
+    _report_quarantined(store)
     if not entries:
         print(f"No sessions yet in {data_dir}.")
         return 0
@@ -125,6 +134,31 @@ def _list(data_dir: Path) -> int:
     if any(not e.ended for e in entries):
         print("* not ended")
     return 0
+
+
+def _report_quarantined(store: SessionStore) -> None:
+    """One line for the damaged files moved aside so far, if there are any."""
+    count = len(store.quarantined_files())
+    if count:
+        files = "file is" if count == 1 else "files are"
+        print(
+            f"peercircle: {count} damaged session {files} kept in {store.quarantine_dir} "
+            "(moved aside, not deleted).",
+            file=sys.stderr,
+        )
+
+
+def _report_moved(store: SessionStore, already: int = 0) -> int:
+    """A line for each damaged file the store moved aside (after the first ``already``);
+    returns how many it has moved in all. Before, purge moved them without a word."""
+    for damage in store.damaged[already:]:
+        where = (
+            f"was moved to {damage.moved_to}; it is kept, not deleted"
+            if damage.moved_to
+            else "was left as it is"
+        )
+        print(f"peercircle: {damage.name} could not be read ({damage.reason}) and {where}.", file=sys.stderr)
+    return len(store.damaged)
 
 
 class _Refused(Exception):
@@ -158,6 +192,7 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
     with _folder_writer(data_dir) as store:
         now = SystemClock().now()
         doomed = store.older_than(days, now)
+        reported = _report_moved(store)  # reading the history moves damaged files aside
         if not doomed:
             print(f"No sessions older than {days} days.")
             return 0
@@ -172,7 +207,11 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
                 print("Nothing deleted.")
                 return 0
         removed = store.purge(days, now)
+        _report_moved(store, reported)
     print(f"Deleted {len(removed)} session(s) older than {days} days.")
+    if store.deleted_damaged:
+        count = len(store.deleted_damaged)
+        print(f"Deleted {count} damaged file{'' if count == 1 else 's'} from {store.quarantine_dir}.")
     return 0
 
 

@@ -27,6 +27,7 @@ from peercircle.sessions.engine.clock import (
 from peercircle.sessions.engine.events import Event, EventKind
 from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
+from peercircle.sessions.text import clean_text
 
 SCHEMA_VERSION = 3
 """3: event times in whole nanoseconds (``mono_ns``), where 2 had float seconds."""
@@ -485,7 +486,12 @@ class Session:
         return next((n for n in self.notes if n.phase_index == step_index and n.kind == kind), None)
 
     def write_note(self, step_index: int, text: str, kind: str = "shared") -> Note | None:
-        """Set the text of a step's note (created on first use) and tell the sink."""
+        """Set the text of a step's note (created on first use) and tell the sink.
+
+        The text is cleaned here, where every note enters (typed, pasted, or given by a
+        caller): no escape sequences or control characters, and no lone surrogate, which
+        could never be saved."""
+        text = clean_text(text)
         now = self.clock.now().isoformat(timespec="seconds")
         note = self.note_for(step_index, kind)
         if note is None:

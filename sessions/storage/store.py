@@ -33,6 +33,7 @@ from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.atomic import DocumentCache, one_write
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
+from peercircle.sessions.text import without_surrogates
 
 
 class StoreError(Exception):
@@ -56,6 +57,22 @@ MAX_SESSION_BYTES = 100 << 20
 50 MB one (half a million events) takes 5 s to read here and forty on a slow laptop, and
 Python needs about ten times the file's size in memory while reading it. Past 100 MB a file
 would take minutes and gigabytes, so it is refused with its size instead."""
+
+
+@dataclass(frozen=True)
+class DamagedFile:
+    """A session file that could not be read."""
+
+    name: str
+    reason: str
+    moved_to: Path | None
+    """Where it was moved aside; None when it was left where it is (a reader never moves
+    a file, and a move can fail)."""
+
+    @property
+    def message(self) -> str:
+        where = f" and was moved to {self.moved_to}" if self.moved_to else ""
+        return f"{self.name} could not be read ({self.reason}){where}"
 
 
 @dataclass(frozen=True)
@@ -111,15 +128,18 @@ class SessionStore:
         self.sessions_dir = folder.sessions
         self.index_path = folder.index
         self.quarantine_dir = folder.quarantine
-        self.quarantined: list[str] = []
-        """Messages about damaged files moved aside, for the app to tell the user."""
+        self.damaged: list[DamagedFile] = []
+        """Session files found damaged by this store, oldest find first, each once: for
+        the app and the command line to tell the user."""
+        self.deleted_damaged: list[Path] = []
+        """Files the last ``purge`` deleted from the quarantine folder."""
         self._listing: list[IndexEntry] | None = None
         """The history as last read; the writer drops it whenever it changes the index."""
         self.writer = writer
         """Only the process holding the folder lock moves, rewrites or deletes files;
         a reader (the CLI, a second app) just skips what it cannot read."""
         self._lock = threading.Lock()  # one read-modify-write of a document at a time
-        self._docs = DocumentCache()
+        self._docs: DocumentCache = _WritesAnyText()
 
     def prepare(self) -> None:
         """Create the private folders, clear temp files left by a killed write, and make
@@ -159,21 +179,32 @@ class SessionStore:
 
     # -- removing ------------------------------------------------------------------------
 
+    @property
+    def quarantined(self) -> list[str]:
+        """A message about each damaged file found, for the user."""
+        return [damage.message for damage in self.damaged]
+
+    def quarantined_files(self) -> list[Path]:
+        """The damaged files moved aside so far (by any run), oldest first."""
+        if not self.quarantine_dir.is_dir():
+            return []
+        return sorted((p for p in self.quarantine_dir.iterdir() if p.is_file()), key=lambda p: p.name)
+
     def quarantine(self, path: Path, reason: str) -> None:
         """Move a damaged file aside so everything else opens; tell the user which."""
         self._listing = None
         self._docs.forget(path)
-        message = f"{path.name} could not be read ({reason})"
+        moved_to = None
         if self.writer:
-            ensure_private_dir(self.quarantine_dir)
             target = self.quarantine_dir / f"{path.name}.{int(time.time())}"
             try:
+                ensure_private_dir(self.quarantine_dir)
                 os.replace(path, target)
-                message += f" and was moved to {target}"
+                moved_to = target
             except OSError:
                 pass
-        if message not in self.quarantined:
-            self.quarantined.append(message)
+        if not any(d.name == path.name and d.moved_to == moved_to for d in self.damaged):
+            self.damaged.append(DamagedFile(path.name, reason, moved_to))
 
     def delete(self, session_id: str) -> None:
         """Remove a session for good: its file, its heartbeat and its line in the index."""
@@ -198,10 +229,11 @@ class SessionStore:
             for path in (self.path_for(entry.id), self.alive_path(entry.id)):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-        if self.quarantine_dir.is_dir():
-            for path in self.quarantine_dir.iterdir():
-                if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < cutoff:
-                    path.unlink()
+        self.deleted_damaged = []
+        for path in self.quarantined_files():
+            if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < cutoff:
+                path.unlink()
+                self.deleted_damaged.append(path)
         if doomed:
             self.rebuild_index()
         return doomed
@@ -363,20 +395,54 @@ class SessionStore:
         )
         if entries is None or {e.id for e in entries} != ids_on_disk:
             entries = self.rebuild_index()
+        else:
+            entries = self._without_damage(entries)
         listing = sorted(entries, key=lambda e: e.created, reverse=True)
         self._listing = listing
         return list(listing)
+
+    def _without_damage(self, entries: list[IndexEntry]) -> list[IndexEntry]:
+        """The index's entries less those whose file is plainly damaged: cut short, emptied
+        or unreadable since the index was written. Those are moved aside (a reader just
+        leaves them out), found from a few bytes at each end of each file, so listing the
+        history stays cheap. Before, such a file stayed listed, and nobody heard of it
+        until it was opened."""
+        damaged = set()
+        for entry in entries:
+            path = self.path_for(entry.id)
+            problem = _edge_damage(path)
+            if problem is not None:
+                self.quarantine(path, problem)
+                damaged.add(entry.id)
+        if not damaged:
+            return entries
+        kept = [e for e in entries if e.id not in damaged]
+        if self.writer:
+            self._write_index(kept)
+        return kept
 
     def rebuild_index(self) -> list[IndexEntry]:
         self._listing = None
         entries = []
         for path in sorted(self.sessions_dir.glob("*.json")) if self.sessions_dir.is_dir() else []:
+            if not path.is_file():
+                continue  # a folder named like a session is not one, nor damage to move
+            problem = _edge_damage(path)
+            if problem is not None:  # moved aside unread: reading a big one takes seconds
+                self.quarantine(path, problem)
+                continue
             try:
                 entries.append(IndexEntry.from_session(self.load(path.stem)))
             except (StoreError, ValueError, ArithmeticError):
                 continue  # damaged: quarantined by load, or left out of the list
+        self._write_index(entries)
+        return entries
+
+    def _write_index(self, entries: list[IndexEntry]) -> None:
+        """Replace the index with ``entries`` (the writer only; a reader never writes)."""
+        self._listing = None
         if not self.writer:
-            return entries
+            return
         try:
             ensure_private_dir(self.data_dir)
             with self._lock:
@@ -385,7 +451,34 @@ class SessionStore:
                 )
         except OSError:
             pass  # a read-only folder still lists what it can
-        return entries
+
+
+class _WritesAnyText(DocumentCache):
+    """A document cache whose writes never fail on what the text holds.
+
+    Text is cleaned where it enters (``Session.write_note``, names, pastes), but a lone
+    surrogate can still arrive past those: a name given to the API, or a ``"\\ud800"``
+    escape in a file edited by hand and read back. UTF-8 cannot encode one, so before this
+    every later save of the session failed, for good. Such a document is written once
+    more with each lone surrogate made U+FFFD; everything else is written as it is."""
+
+    def write(self, path: Path, doc: dict[str, Any]) -> None:
+        try:
+            super().write(path, doc)
+        except UnicodeEncodeError:
+            super().write(path, _without_surrogates(doc))
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` (JSON: dicts, lists, strings, numbers) with lone surrogates made U+FFFD,
+    in keys too; a new document, as cached documents are never changed in place."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 PARSE_IN_STEPS_FROM = 1 << 20
@@ -420,6 +513,31 @@ def _cyclic_gc_paused() -> Iterator[None]:
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+_EDGE_BYTES = 64
+
+
+def _edge_damage(path: Path) -> str | None:
+    """What is plainly wrong with a session file, from a few bytes at each end: a file cut
+    short, emptied, not a session file at all, or unreadable. None when it begins with '{'
+    and ends with '}' (only reading it whole tells more). A tiny fraction of the cost of
+    reading it: the history is checked at every start."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_EDGE_BYTES).lstrip()
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - _EDGE_BYTES))
+            tail = handle.read().rstrip()
+    except OSError as exc:
+        return f"{exc.__class__.__name__}: {exc.strerror or exc}"
+    if not head:
+        return "the file is empty"
+    if head[:1] != b"{":
+        return "it is not a session file"
+    if tail[-1:] != b"}":
+        return "the file is cut short"
+    return None
 
 
 def _read_text(path: Path) -> str:

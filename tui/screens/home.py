@@ -11,11 +11,39 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from peercircle.sessions.engine.timefmt import minutes_text
-from peercircle.sessions.storage.store import IndexEntry, StoreError
+from peercircle.sessions.storage.store import IndexEntry, SessionStore, StoreError
 from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.screens.confirm import ConfirmScreen
 
 HISTORY_ROWS = 50
+
+
+def damage_lines(store: SessionStore) -> list[str]:
+    """One line for the damaged session files moved aside (by this start or an earlier
+    one), one for any left where they are: how many, where, and what to do. Before, each
+    file had a line of its own, and only when it was found."""
+    lines = []
+    moved = len(store.quarantined_files())
+    if moved:
+        files, are = ("file", "is") if moved == 1 else ("files", "are")
+        lines.append(
+            f"⚠ {moved} session {files} could not be read and {are} kept in {store.quarantine_dir}, "
+            "not deleted. Everything else opens as usual: restore a missing session from a backup "
+            "if you have one, and delete the damaged files once you no longer need them."
+        )
+    left = len({d.name for d in store.damaged if d.moved_to is None})
+    if left:
+        files, are = ("file", "is") if left == 1 else ("files", "are")
+        why = (
+            "they could not be moved aside either"
+            if store.writer
+            else "the peercircle that is saving to this folder moves them aside"
+        )
+        lines.append(
+            f"⚠ {left} session {files} in {store.sessions_dir} could not be read and {are} left "
+            f"out of the list below ({why})."
+        )
+    return lines
 
 
 class HomeScreen(PeerCircleScreen[None]):
@@ -88,7 +116,7 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def _show_problems(self, with_formats: bool = False) -> None:
         app = self.app
-        problems = [*app.startup_problems, *(f"⚠ {m}" for m in app.store.quarantined)]
+        problems = [*app.startup_problems, *damage_lines(app.store)]
         if with_formats:
             for error in app.library.errors:
                 problems.append(f"Format file {error.path} skipped: {error.problems[0]}")
