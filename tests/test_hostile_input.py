@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.drivers.linux_driver import LinuxDriver
@@ -95,6 +95,9 @@ def one_store(tmp_path_factory: pytest.TempPathFactory) -> SessionStore:
     return store
 
 
+# Each example is a real, synced write: 200 of them cover the alphabet (surrogates, controls,
+# separators) in 2 s where the profile's 1,000 took 11 s of the suite's time.
+@settings(max_examples=200)
 @given(text=st.text(alphabet=st.characters(blacklist_categories=())))
 def test_any_note_text_saves_and_reads_back_cleaned(
     one_store: SessionStore, library: Library, text: str
