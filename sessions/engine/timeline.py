@@ -170,7 +170,8 @@ class Timeline:
         return self.phase.mode.takes_turns
 
     def members(self) -> list[str]:
-        """Who takes turns now: everyone present, less the presenter, in rotation order."""
+        """Who takes turns now: everyone present, less the presenter, in rotation order
+        (late arrivals at the end)."""
         return [p for p in self.roster if p not in self.left and p != self.presenter]
 
     def airtime_ns(self, active_now_ns: int) -> dict[str, int]:
@@ -290,7 +291,7 @@ class Timeline:
         elif kind is EventKind.EXTEND:
             self._extend(data)
         elif kind is EventKind.JOIN:
-            self.roster.append(str(data["person"]).strip())
+            self._join(str(data["person"]).strip())
         elif kind is EventKind.LEAVE:
             self._leave(str(data["person"]))
         elif kind is EventKind.SETTING:
@@ -470,6 +471,21 @@ class Timeline:
         self.current = person
         self.round_complete = False
         self._open_segment(person, "turn")
+
+    def _join(self, person: str) -> None:
+        """A late arrival. In a go-round that runs once (a check-in, say) the next round
+        never comes, so they are queued for this one, and a phase timed per person grows
+        by their share; a round that repeats takes them from the next round."""
+        self.roster.append(person)
+        if not self.takes_turns or self.phase.repeat_rounds:
+            return
+        self.queue = self._round_order([*self.queue, person])
+        if self.phase.minutes_each is not None:
+            run = self.steps_run[-1]
+            run.planned_ns += seconds_to_ns(self.phase.minutes_each * 60)
+        if self.current is None:  # the round had closed: it opens again for them
+            self.round_complete = False
+            self._take_next()
 
     def _leave(self, person: str) -> None:
         self.left.append(person)

@@ -235,7 +235,13 @@ class LiveScreen(PeerCircleScreen[None]):
         self._after()
 
     def action_give_floor(self, number: int) -> None:
-        if self.session.jump_to_number(number) is None:
+        members = self.session.view().members
+        person = members[number - 1] if 1 <= number <= len(members) else None
+        refusal = self.session.floor_refusal(person)
+        if refusal is not None:
+            # The phase's mode says why (a presenter who listens), in place of a bare "no".
+            self.notify(refusal, severity="warning", timeout=3, markup=False)
+        elif self.session.jump_to_number(number) is None:
             self.notify(f"Nobody numbered {number} can take the floor now.", severity="warning", timeout=3)
         self._after()
 
