@@ -308,3 +308,13 @@ def test_the_app_in_a_terminal_lives_through_an_invalid_byte(tmp_path: Path) -> 
         status = terminal.close()
     assert status == 0
     assert "Traceback" not in terminal.drawn and "UnicodeDecodeError" not in terminal.drawn
+
+
+def test_names_and_agreement_given_to_the_api_are_cleaned_where_they_enter(
+    als: Format, clock: FakeClock
+) -> None:
+    people = ("Ann\ud800", "Bob\x1b[2J", "Cat\u202e", "Dee")
+    session = Session.new(als, people, "Ann\ud800", clock=clock, agreement="We \udc80 agree\x07")
+    assert session.meta.people == ("Ann\ufffd", "Bob", "Cat", "Dee")
+    assert session.meta.presenters == ("Ann\ufffd",)
+    assert session.meta.agreement == "We \ufffd agree"

@@ -260,3 +260,20 @@ def test_time_after_the_end_changes_nothing(
     advance(clock, later)
     assert session.view() == view
     assert summarise(session) == summary
+
+
+def test_undoing_a_next_speaker_after_quietest_first_gives_the_same_next_people() -> None:
+    """Found by the property above: Troika, next phase, a late arrival, quietest first on,
+    7 s, next speaker, undo showed ('Cat', 'Late0') next where no advance showed
+    ('Cat', 'Ann'): the repeat round was ordered by airtime as of the last event, not now."""
+    plan: list[tuple[float | int, str, int]] = [
+        (0, "next_phase", 0),
+        (0, "add_person", 0),
+        (0, "quietest_first", 0),
+    ]
+    never, clock_never, _ = run("troika-consulting", plan)
+    undone, clock_undone, _ = run("troika-consulting", plan)
+    control(undone, "next_speaker", 1)
+    assert undone.undo() is not None
+    assert undone.view() == never.view()
+    assert never.view().upcoming == ("Cat", "Late0")  # Ann has spoken 7 s; Late0 not at all

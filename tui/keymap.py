@@ -68,6 +68,13 @@ GROUPS: dict[str, tuple[Control, ...]] = {
             "Speaker's line",
         ),
         Control(
+            "Tag the note line: #normative, #formative, #restorative or none (Proctor's functions)",
+            "t",
+            "F8",
+            "tag_line",
+            "Tag",
+        ),
+        Control(
             "Projector view or facilitator view (private notes only in the latter)",
             "v",
             "F9",
@@ -121,6 +128,7 @@ FOOTER = (
     "people",
     "end_session",
     "cards",
+    "tag_line",
     "edit_notes",
     "leave_notes",
 )

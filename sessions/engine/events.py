@@ -23,7 +23,9 @@ class EventKind(StrEnum):
     """data: target ("phase" or "turn"), seconds (negative to trim). A planned amount, not a
     clock reading: the fold converts it to nanoseconds once, the same way on every replay."""
     JOIN = "join"
-    """data: person, a late arrival; takes turns from the next round."""
+    """data: person, a late arrival. In a go-round that runs once they are queued in this
+    round (the phase grows by a turn when it is timed per person); in one that repeats,
+    they take turns from the next round."""
     LEAVE = "leave"
     """data: person; out of upcoming turns, airtime so far kept."""
     SETTING = "setting"

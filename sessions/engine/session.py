@@ -29,8 +29,9 @@ from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
 from peercircle.sessions.text import clean_text
 
-SCHEMA_VERSION = 3
-"""3: event times in whole nanoseconds (``mono_ns``), where 2 had float seconds."""
+SCHEMA_VERSION = 4
+"""3: event times in whole nanoseconds (``mono_ns``), where 2 had float seconds.
+4: ``presenters`` is the order they present in; the seed no longer shuffles it."""
 
 
 class SessionSink(Protocol):
@@ -85,10 +86,12 @@ class SessionMeta:
     people: tuple[str, ...]
     """As entered: seating order."""
     presenters: tuple[str, ...]
-    """As chosen; one for most formats, several when the format cycles per presenter."""
+    """In the order they present, as the facilitator ticked them; one for most formats,
+    several when the format cycles per presenter."""
     created: str
     seed: int | None = None
-    """When set, the rotation and presenter order are shuffled with it (shown on screen)."""
+    """When set, the speaking rotation is shuffled with it (shown on screen). Never the
+    presenters: who presents when is the facilitator's decision, made in the open."""
     app_version: str = __version__
     schema: int = SCHEMA_VERSION
     agreement: str = ""
@@ -104,7 +107,9 @@ class SessionMeta:
 
     @property
     def presenter_order(self) -> tuple[str, ...]:
-        return shuffled(self.presenters, self.seed)
+        """The order the cycles run in: the ticked order (a session saved before schema 4,
+        whose seed shuffled it, is brought to the order it ran in when it is read)."""
+        return self.presenters
 
     def to_dict(self) -> dict:
         return {
@@ -158,7 +163,7 @@ def tidy_name(raw: str) -> str:
     overrides, its spaces collapsed."""
     kept = "".join(
         char
-        for char in raw
+        for char in clean_text(raw)  # escape sequences whole, and lone surrogates as U+FFFD
         if char not in _DIRECTION_CONTROLS and (char.isspace() or unicodedata.category(char) != "Cc")
     )
     return " ".join(kept.split())
@@ -330,7 +335,10 @@ class Session:
         agreement: str = "",
     ) -> Session:
         clock = clock or SystemClock()
-        chosen = as_presenters(presenters) if fmt.needs_presenter else ()
+        # Cleaned where they enter, as the app's own boxes clean them: a name or agreement
+        # given through the API holds no control character or lone surrogate either.
+        people = tuple(tidy_name(p) for p in people)
+        chosen = tuple(tidy_name(p) for p in as_presenters(presenters)) if fmt.needs_presenter else ()
         check_group(fmt, people, chosen)
         now = clock.now()
         meta = SessionMeta(
@@ -340,7 +348,7 @@ class Session:
             chosen,
             now.isoformat(timespec="seconds"),
             seed=seed,
-            agreement=agreement,
+            agreement=clean_text(agreement),
         )
         return cls(meta, clock=clock, sink=sink)
 
@@ -383,8 +391,28 @@ class Session:
         return self._record(EventKind.PREVIOUS_SPEAKER)
 
     def jump_to(self, person: str | None) -> Event | None:
-        """In a go-round: ``person`` takes the turn now. Otherwise: mark who has the floor."""
+        """In a go-round: ``person`` takes the turn now. Otherwise: mark who has the floor.
+        None (nothing recorded) when the phase's mode keeps them from it: see ``floor_refusal``."""
+        if self.floor_refusal(person) is not None:
+            return None
         return self._record(EventKind.JUMP, person=person)
+
+    def floor_refusal(self, person: str | None) -> str | None:
+        """Why the phase's mode keeps ``person`` from being given the floor, in a sentence
+        for the facilitator, or None when nothing does.
+
+        Asked by the command, not by replay (like the presenter leaving): every key that
+        gives the floor (a number, the people list, the palette) comes through here, and a
+        session recorded before this rule still reads back as it ran.
+        """
+        tl = self.timeline
+        if (
+            person is not None
+            and person == tl.presenter
+            and tl.phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS
+        ):
+            return f"{person} listens in silence in this phase."
+        return None
 
     def jump_to_number(self, number: int) -> Event | None:
         """The person numbered ``number`` (from 1) on screen."""
@@ -416,7 +444,7 @@ class Session:
         )
 
     def add_person(self, name: str) -> Event | None:
-        """A late arrival: they take turns from the next round."""
+        """A late arrival: queued in a go-round that runs once, else from the next round."""
         return self._record(EventKind.JOIN, person=tidy_name(name))
 
     def remove_person(self, name: str) -> Event | None:
@@ -568,7 +596,9 @@ class Session:
             paused=tl.paused,
             ended=tl.ended,
             speaker=speaker,
-            upcoming=tl.upcoming(2),
+            # As of now, not of the last event: an undo replays up to now, and the order
+            # shown must not depend on whether anything happened in between.
+            upcoming=tl.upcoming(2, active_ns),
             round=tl.round,
             turn_planned_ns=turn_planned_ns,
             turn_remaining_ns=turn_remaining_ns,

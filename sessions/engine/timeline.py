@@ -174,7 +174,8 @@ class Timeline:
         return self.phase.mode.takes_turns
 
     def members(self) -> list[str]:
-        """Who takes turns now: everyone present, less the presenter, in rotation order."""
+        """Who takes turns now: everyone present, less the presenter, in rotation order
+        (late arrivals at the end)."""
         return [p for p in self.roster if p not in self.left and p != self.presenter]
 
     def airtime_ns(self, active_now_ns: int) -> dict[str, int]:
@@ -197,13 +198,14 @@ class Timeline:
             return None
         return max(0, seconds_to_ns(base) + self.turn_extra_ns.get((self.step_index, self.round, person), 0))
 
-    def upcoming(self, count: int = 2) -> tuple[str, ...]:
-        """The next people to speak in this step, in order, including a repeat round."""
+    def upcoming(self, count: int = 2, active_now_ns: int | None = None) -> tuple[str, ...]:
+        """The next people to speak in this step, in order, including a repeat round (in
+        quietest-first order as of ``active_now_ns``: the speaker's time so far counts)."""
         if not self.takes_turns or self.current is None:
             return ()
         names = list(self.queue) + [p for p in self.passed if p not in self.offered_again]
         if self.phase.repeat_rounds:
-            names += self._round_order(self.members())
+            names += self._round_order(self.members(), active_now_ns)
         return tuple(dict.fromkeys(names))[:count]
 
     def undoable(self) -> Event | None:
@@ -294,7 +296,7 @@ class Timeline:
         elif kind is EventKind.EXTEND:
             self._extend(data)
         elif kind is EventKind.JOIN:
-            self.roster.append(str(data["person"]).strip())
+            self._join(str(data["person"]).strip())
         elif kind is EventKind.LEAVE:
             self._leave(str(data["person"]))
         elif kind is EventKind.SETTING:
@@ -397,10 +399,10 @@ class Timeline:
 
     # -- turns ---------------------------------------------------------------------------
 
-    def _round_order(self, names: list[str]) -> list[str]:
+    def _round_order(self, names: list[str], active_now_ns: int | None = None) -> list[str]:
         if not self.quietest_first:
             return list(names)
-        airtime = self.airtime_ns(self.active_ns)
+        airtime = self.airtime_ns(self.active_ns if active_now_ns is None else active_now_ns)
         return sorted(names, key=lambda p: airtime.get(p, 0))  # stable: ties keep seat order
 
     def _start_round(self) -> None:
@@ -477,6 +479,23 @@ class Timeline:
         self.current = person
         self.round_complete = False
         self._open_segment(person, "turn")
+
+    def _join(self, person: str) -> None:
+        """A late arrival. In a go-round that runs once (a check-in, say) the next round
+        never comes, so they are queued for this one, and a phase timed per person grows
+        by their share; a round that repeats takes them from the next round."""
+        self.roster.append(person)
+        if not self.takes_turns or self.phase.repeat_rounds:
+            return
+        self.queue = self._round_order([*self.queue, person])
+        if self.phase.minutes_each is not None:
+            run = self.steps_run[-1]
+            added = seconds_to_ns(self.phase.minutes_each * 60)
+            run.planned_ns += added
+            run.changes_ns.append(added)  # the record shows it as a change to the plan
+        if self.current is None:  # the round had closed: it opens again for them
+            self.round_complete = False
+            self._take_next()
 
     def _leave(self, person: str) -> None:
         self.left.append(person)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from peercircle.sessions.engine.clock import seconds_to_ns
 from peercircle.sessions.engine.events import exact_int
+from peercircle.sessions.engine.session import shuffled
 
 
 def _v1_to_v2(meta: dict) -> dict:
@@ -33,7 +34,19 @@ def _v2_to_v3(meta: dict) -> dict:
     return dict(meta)
 
 
-STEPS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(meta: dict) -> dict:
+    # Up to v3 a turn-order seed shuffled the presenters as well as the rotation, so the
+    # cycles ran in an order the facilitator never ticked. v4 keeps the ticked order; a v3
+    # session is given the order it actually ran in, which its events were recorded for.
+    meta = dict(meta)
+    presenters = meta.get("presenters")
+    seed = meta.get("seed")
+    if isinstance(presenters, list) and isinstance(seed, int) and not isinstance(seed, bool):
+        meta["presenters"] = list(shuffled(tuple(presenters), seed))
+    return meta
+
+
+STEPS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 REOPEN_LENGTHS = ("active", "paused", "gap")
 """Lengths a v2 reopen event kept in float seconds (rounded to the millisecond)."""

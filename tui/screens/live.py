@@ -23,6 +23,7 @@ from peercircle.sessions.engine.timefmt import countdown_text
 from peercircle.sessions.library.decks import Deck
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import nudge
+from peercircle.sessions.records.export import PROCTOR
 from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.keymap import LIVE_CONTROLS, live_bindings
 from peercircle.tui.screens.confirm import ConfirmScreen
@@ -35,8 +36,11 @@ from peercircle.tui.screens.live_state import (
     live_state,
 )
 from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, NotesPanel, PhaseBar, SpeakerPanel
+from peercircle.tui.widgets.notes_area import cycle_proctor_tag, proctor_tag
 
 NOTE_KINDS = ("shared", "action", "private")
+QUIET_PRESENTER = frozenset({SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, SpeakerMode.SILENCE})
+"""Phases where the presenter does not speak, so a note line is never theirs by default."""
 SLOW_SAVE_SECONDS = 2.0
 FLASH_SECONDS = 1.5
 
@@ -235,7 +239,13 @@ class LiveScreen(PeerCircleScreen[None]):
         self._after()
 
     def action_give_floor(self, number: int) -> None:
-        if self.session.jump_to_number(number) is None:
+        members = self.session.view().members
+        person = members[number - 1] if 1 <= number <= len(members) else None
+        refusal = self.session.floor_refusal(person)
+        if refusal is not None:
+            # The phase's mode says why (a presenter who listens), in place of a bare "no".
+            self.notify(refusal, severity="warning", timeout=3, markup=False)
+        elif self.session.jump_to_number(number) is None:
             self.notify(f"Nobody numbered {number} can take the floor now.", severity="warning", timeout=3)
         self._after()
 
@@ -306,21 +316,41 @@ class LiveScreen(PeerCircleScreen[None]):
         self.session.show_card(deck.id, deck.name, deck.cards[index].title)
 
     def action_attribute(self) -> None:
-        """Start the current note line with the speaker's name ("Bea: ..."), so the line
-        counts as theirs in a personal learning record."""
+        """Start a note line with the speaker's name ("Bea: ..."), so the line counts as
+        theirs in a personal learning record. A line that already holds words (someone
+        else's, perhaps) is never touched: the name starts a new line below it."""
         view = self.session.view()
-        person = view.speaker or view.presenter
-        if person is None or person not in view.members:
+        person = view.speaker
+        if person is None and view.phase.mode not in QUIET_PRESENTER:
+            person = view.presenter
+        if person is None or person not in view.members or self.session.floor_refusal(person):
             self.notify("Nobody has the floor: give it with their number first.", timeout=3)
             return
         editor = self.query_one("#notes", TextArea)
         row = editor.cursor_location[0]
         line = editor.document.get_line(row)
         prefix = f"{person}: "
-        if not line.startswith(prefix):
-            editor.insert(prefix, (row, 0))
+        if not line.strip():
+            editor.replace(prefix, (row, 0), (row, len(line)))
+        elif line.rstrip() != prefix.rstrip():
+            editor.insert(f"\n{prefix}", (row, len(line)))
+            row += 1
         editor.move_cursor((row, len(editor.document.get_line(row))))
         editor.focus()
+
+    def action_tag_line(self) -> None:
+        """Move the tag of Proctor's functions on the cursor's line round: none, #normative,
+        #formative, #restorative. An edit like typing, so it is saved the same way."""
+        editor = self.query_one("#notes", TextArea)
+        row = editor.cursor_location[0]
+        line = editor.document.get_line(row)
+        tagged = cycle_proctor_tag(line)
+        if tagged != line:
+            editor.replace(tagged, (row, 0), (row, len(line)))
+        editor.move_cursor((row, len(tagged)))
+        tag = proctor_tag(tagged)
+        covers = dict(PROCTOR).get(tag or "", "")
+        self.notify(f"Tagged #{tag} ({covers})" if tag else "Tag taken off the line", timeout=2)
 
     def action_step_card(self, step: int) -> None:
         if self.card is None:

@@ -75,6 +75,11 @@ class PeopleScreen(ModalScreen[None]):
 
     def action_speak(self) -> None:
         person = self._chosen()
+        refusal = self.session.floor_refusal(person)
+        if refusal is not None:
+            # Open still, to choose someone else: the phase's mode says why not this one.
+            self.notify(refusal, severity="warning", timeout=3, markup=False)
+            return
         if person and self.session.jump_to(person) is None:
             self.notify(f"{person} cannot take the floor in this phase.", severity="warning", markup=False)
             return
@@ -105,7 +110,16 @@ class PeopleScreen(ModalScreen[None]):
             # Names are never markup ("[/]Zed joins" raised MarkupError).
             self.notify(f"{name} is already in the group.", severity="warning", markup=False)
             return
-        self.notify(f"{name} joins from the next round.", timeout=3, markup=False)
+        timeline = self.session.timeline
+        if name == timeline.current:
+            joined = f"{name} joins and has the floor now: the round had ended."
+        elif name in timeline.queue:
+            joined = f"{name} joins and has a turn in this round."
+        elif timeline.takes_turns:
+            joined = f"{name} joins from the next round."
+        else:
+            joined = f"{name} joins the group."
+        self.notify(joined, timeout=3, markup=False)
         self.dismiss(None)
 
     def action_quietest(self) -> None:

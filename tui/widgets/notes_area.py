@@ -1,4 +1,5 @@
-"""The notes editor: a TextArea that takes pasted text as text.
+"""The notes editor: a TextArea that takes pasted text as text, and the edit the tag key
+makes to one line.
 
 Text copied out of a terminal or a web page can carry colour codes and other control
 characters. Pasted raw, they land in the note as unreadable "^[" marks; cleaned here,
@@ -7,10 +8,26 @@ the note holds what the person could see.
 
 from __future__ import annotations
 
+import re
+
 from textual import events
 from textual.widgets import TextArea
 
+from peercircle.sessions.records.export import PROCTOR
 from peercircle.sessions.text import clean_text
+
+PROCTOR_TAGS = tuple(name for name, _ in PROCTOR)
+"""The tags the export counts for Proctor's functions, in the order the tag key gives them."""
+
+# A tag as the export's ``hashtags`` finds it (the same pattern), with the spaces before it,
+# so that taking it out leaves no gap. Whether it is one of Proctor's is decided the same
+# way too: lower case, trailing '-' and '/' dropped.
+_TAG = re.compile(r"[ \t]*(?<![\w&#/\\])#([^\W\d][\w/-]*)")
+
+
+def _proctor(match: re.Match[str]) -> str | None:
+    tag = match.group(1).rstrip("/-").lower()
+    return tag if tag in PROCTOR_TAGS else None
 
 
 class NotesArea(TextArea):
@@ -18,3 +35,27 @@ class NotesArea(TextArea):
         # Textual calls each class's handler in turn (this one first), so cleaning the
         # event is enough: TextArea's own handler then inserts the cleaned text.
         event.text = clean_text(event.text)
+
+
+def proctor_tag(line: str) -> str | None:
+    """The Proctor function ``line`` is tagged with (the first, when it has several)."""
+    return next((tag for tag in map(_proctor, _TAG.finditer(clean_text(line))) if tag), None)
+
+
+def cycle_proctor_tag(line: str) -> str:
+    """``line`` with its Proctor tag moved on one: none, #normative, #formative,
+    #restorative, none. Any of the three already on the line, typed anywhere in it, is taken
+    out; the next goes at the end after one space; the rest of the line stays as it was.
+    """
+    line = clean_text(line)
+    order = (None, *PROCTOR_TAGS)
+    following = order[(order.index(proctor_tag(line)) + 1) % len(order)]
+    rest = line
+    while proctor_tag(rest):  # again: a tag glued on behind one taken out is a tag now
+        rest = _TAG.sub(lambda m: "" if _proctor(m) else m.group(0), rest)
+    if not line[:1].isspace():
+        rest = rest.lstrip(" \t")  # a tag that began the line takes the space after it
+    rest = rest.rstrip(" \t")
+    if following is None:
+        return rest
+    return f"{rest} #{following}" if rest else f"#{following}"
