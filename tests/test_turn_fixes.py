@@ -265,3 +265,16 @@ async def test_keys_that_give_the_floor_say_why_the_presenter_listens(
             await pilot.press("down", "enter")
             await pilot.pause()
             assert screen.session.timeline.floor == "Bob"
+
+
+def test_nobody_is_given_the_floor_in_a_silent_phase(library: Library, clock: FakeClock) -> None:
+    fmt = library.get("one-two-four-all")
+    assert fmt is not None
+    session = Session.new(fmt, ("Ann", "Bob", "Cat", "Dee"), None, clock=clock)
+    session.start()
+    session.next_phase()  # Alone: silence
+    assert session.jump_to_number(2) is None
+    assert session.view().speaker is None
+    assert session.floor_refusal("Bob") == "Nobody has the floor in a silent phase."
+    session.next_phase()  # In pairs: open, marking who speaks works again
+    assert session.jump_to_number(2) is not None and session.view().speaker == "Bob"

@@ -412,6 +412,9 @@ class Session:
             and tl.phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS
         ):
             return f"{person} listens in silence in this phase."
+        if person is not None and tl.phase.mode is SpeakerMode.SILENCE:
+            # Marking a speaker would count airtime in a phase where nobody speaks.
+            return "Nobody has the floor in a silent phase."
         return None
 
     def jump_to_number(self, number: int) -> Event | None:
