@@ -18,6 +18,7 @@ from peercircle.sessions.storage.store import SessionStore
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.widgets.notes_area import cycle_proctor_tag
 from tests.scenes import make_app, start_live
+from tests.waiting import wait_for
 
 PROCTOR_TAGS = {name for name, _ in PROCTOR}
 
@@ -217,3 +218,33 @@ def test_no_key_that_works_while_typing_is_taken_by_the_notes_editor() -> None:
     for control in (c for group in GROUPS.values() for c in group if c.action):
         typing = set(filter(None, binding_keys(control.typing).split(",")))
         assert not typing & editor_keys, (control.title, typing & editor_keys)
+
+
+# -- keys typed in a burst are applied in the order they were typed ----------------------------
+
+
+def burst(app, keys: list[str]) -> None:
+    """Keys as a terminal delivers them in one read (tmux send-keys, a fast typist, a slow
+    SSH link): all queued at once, nobody waiting for the one before to be handled."""
+    from textual import events
+
+    for key in keys:
+        character = key if len(key) == 1 else ("\r" if key == "enter" else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_keys_typed_in_a_burst_take_effect_in_the_order_typed(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Seen in tmux: "Siobhan: moved", F8, Enter, "Zoe: ask" sent in one go tagged Zoe's line,
+    # not Siobhan's: the tag key reached the screen after the editor had typed the rest.
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await live_check_in(pilot)
+        editor = editor_of(screen)
+        burst(app, [*"Ann: moved", "f8", "enter", *"Ben: ask"])
+        await wait_for(pilot, lambda: "Ben: ask" in editor.text)
+        assert editor.text == "Ann: moved #normative\nBen: ask"
+        burst(app, ["ctrl+n", "f3", *"fine"])  # Ben speaks; his line starts; he says fine
+        await wait_for(pilot, lambda: "fine" in editor.text)
+        assert editor.text == "Ann: moved #normative\nBen: ask\nBen: fine"

@@ -182,6 +182,18 @@ def live_bindings() -> list[Binding]:
     return bindings
 
 
+def typing_actions() -> dict[str, str]:
+    """Textual key name -> the live screen's action, for every control that works while
+    typing notes (``escape`` leaves the notes, ``f8`` tags the line, ...)."""
+    actions: dict[str, str] = {}
+    for group in GROUPS.values():
+        for control in group:
+            if control.action:
+                for key in filter(None, binding_keys(control.typing).split(",")):
+                    actions[key] = control.action
+    return actions
+
+
 def help_markdown() -> str:
     lines = [
         "# Keys",

@@ -9,12 +9,15 @@ the note holds what the person could see.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from textual import events
+from textual.actions import parse as parse_action
 from textual.widgets import TextArea
 
 from peercircle.sessions.records.export import PROCTOR
 from peercircle.sessions.text import clean_text
+from peercircle.tui.keymap import typing_actions
 
 PROCTOR_TAGS = tuple(name for name, _ in PROCTOR)
 """The tags the export counts for Proctor's functions, in the order the tag key gives them."""
@@ -31,6 +34,28 @@ def _proctor(match: re.Match[str]) -> str | None:
 
 
 class NotesArea(TextArea):
+    """The editor, with the controls that work while typing run in the order they were typed.
+
+    A key the editor does not use bubbles up to the screen's bindings through the screen's
+    own message queue, while the editor goes on with the keys queued behind it: typed in
+    one burst (a fast typist, tmux, a slow SSH link), "F8, Enter, Zoe: ..." tagged Zoe's
+    line, and "F3" could start the speaker's line after the words meant for it. So the
+    editor runs those controls itself, between the keys before and after them."""
+
+    typing_actions: ClassVar[dict[str, str]] = typing_actions()
+    """Key -> the live screen's action, for the controls that work while typing."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        action = self.typing_actions.get(event.key)
+        if action is None or not self.has_focus:
+            return  # TextArea's own handler (called after this one) takes the key
+        event.prevent_default()
+        event.stop()
+        _, name, parameters = parse_action(action)
+        # As a binding would: a control the screen has switched off for now does nothing.
+        if self.screen.check_action(name, parameters):
+            await self.screen.run_action(action)
+
     async def _on_paste(self, event: events.Paste) -> None:
         # Textual calls each class's handler in turn (this one first), so cleaning the
         # event is enough: TextArea's own handler then inserts the cleaned text.
