@@ -252,3 +252,13 @@ def test_the_command_refuses_a_pseudonym_that_is_someone_elses_name(
     result = cli("export", with_morag.meta.id, "--pseudonym", "Ciara=Bén", data_dir=data_dir)
     assert result.returncode == 2
     assert "is the name of Ben" in result.stderr and result.stdout == ""
+
+
+def test_a_learning_record_is_asked_for_with_or_without_accents(with_morag: Session, data_dir: Path) -> None:
+    from peercircle.sessions.records.export import find_person
+
+    summary = summarise(with_morag)
+    assert find_person(summary, "Siobhan") == find_person(summary, "SIOBHÁN") == "Siobhán"
+    result = cli("export", with_morag.meta.id, "--learning-record", "siobhan", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Learning record: Siobhán" in result.stdout

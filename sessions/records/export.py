@@ -40,6 +40,7 @@ from peercircle.sessions.records.anonymise import (
     check_hidden,
     summary_texts,
 )
+from peercircle.sessions.records.folding import fold
 from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, airtime_shares, share_bar
 from peercircle.sessions.text import clean_text
 
@@ -453,13 +454,17 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 
 
 def find_person(summary: SessionSummary, person: str) -> str:
-    """The participant ``person`` names: exactly, in any case, or by a word of their name
-    nobody else shares. ValueError (with the group) when nobody matches."""
+    """The participant ``person`` names: exactly, in any case, with or without accents
+    ("Zoe" for Zoë), or by a word of their name nobody else shares. ValueError (with the
+    group) when nobody matches."""
     roster = summary.roster
     wanted = " ".join(person.split()).casefold()
+    plain = fold(wanted)
     for candidates in (
         [p for p in roster if p.casefold() == wanted],
+        [p for p in roster if fold(p.casefold()) == plain],
         [p for p in roster if wanted in (f.casefold() for f in name_forms(p, roster))],
+        [p for p in roster if plain in (fold(f.casefold()) for f in name_forms(p, roster))],
     ):
         if len(candidates) == 1:
             return candidates[0]

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -64,10 +65,21 @@ class LivePanel(Widget):
 
     def watch_state(self, state: LiveState) -> None:
         if self.is_mounted:
-            self.show(state)
+            self._draw(state)
 
     def on_mount(self) -> None:
-        self.show(self.state)
+        self._draw(self.state)
+
+    def _draw(self, state: LiveState) -> None:
+        try:
+            self.show(state)
+        except NoMatches:
+            # The app quit while this panel was being mounted (ctrl+q the moment a resumed
+            # session appears; a test ending there failed 1 run in 10): its children are
+            # already gone, and there is nothing left to draw. A panel that still has its
+            # children and misses one is a mistake, and says so.
+            if self.children:
+                raise
 
     def show(self, state: LiveState) -> None:
         raise NotImplementedError
