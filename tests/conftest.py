@@ -89,7 +89,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: one worker more than there are processors. Pilot tests spend part of
-    their time waiting on the event loop, so an extra worker keeps every core busy (on this
-    2-core machine the suite took 200 s with 2 workers and 175 s with 3)."""
-    return (os.cpu_count() or 1) + 1
+    """``-n auto``: two workers per processor. Pilot tests spend much of their time waiting
+    on the event loop, so extra workers keep every core busy (on this 2-core machine, 750
+    tests: 238 s with 3 workers, 206 s with 4, 244 s with 5)."""
+    return 2 * (os.cpu_count() or 1)

@@ -103,7 +103,8 @@ def front_matter(markdown: str) -> dict[str, object]:
     allowed = re.compile(r"[\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
     assert allowed.fullmatch(block), "a character YAML does not allow raw"
     assert "\u2028" not in block and "\u2029" not in block
-    data = yaml.safe_load(block)
+    # libyaml's loader where the wheel has it: the same YAML, read ten times faster.
+    data = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     assert isinstance(data, dict)
     return data
 

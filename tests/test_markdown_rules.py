@@ -33,7 +33,7 @@ def lint(markdown: str) -> list[str]:
     body = markdown
     if markdown.startswith("---\n"):
         end = markdown.index("\n---\n")
-        front = yaml.safe_load(markdown[4:end]) or {}
+        front = yaml.load(markdown[4:end], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         body = markdown[end + 5 :]
     lines = body.split("\n")
     tokens = PARSER.parse(body)
