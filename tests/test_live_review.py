@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input
@@ -222,3 +223,24 @@ async def test_a_markup_like_name_in_a_message_is_shown_as_typed(
         assert app.is_running
         assert "[/]Zed" in app.screen.session.view().members  # type: ignore[attr-defined]
         assert any(n.message.startswith("[/]Zed joins") for n in app._notifications)
+
+
+async def test_a_panel_losing_its_parts_as_the_app_quits_draws_nothing_and_says_nothing(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Quitting the moment a resumed session appeared stopped the app with NoMatches: a panel
+    # drew itself on mounting after its parts had gone with the closing screen (1 run in 10).
+    from textual.css.query import NoMatches
+
+    from peercircle.tui.widgets.live_panels import PhaseBar
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_live(pilot, "check-in-round", "Ann,Bob,Cy")
+        bar = app.screen.query_one(PhaseBar)
+        await bar.query_one("#phase-name").remove()
+        with pytest.raises(NoMatches):  # while the app runs on, a missing part is a mistake
+            bar._draw(app.screen.state)
+        app._exit = True  # as app.exit() leaves it while the screens close
+        bar._draw(app.screen.state)
+        app._exit = False

@@ -14,6 +14,7 @@ from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.dom import NoScreen
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -76,10 +77,19 @@ class LivePanel(Widget):
         except NoMatches:
             # The app quit while this panel was being mounted (ctrl+q the moment a resumed
             # session appears; a test ending there failed 1 run in 10): its children are
-            # already gone, and there is nothing left to draw. A panel that still has its
-            # children and misses one is a mistake, and says so.
-            if self.children:
+            # already gone, and there is nothing left to draw. A panel that misses a part
+            # while the app runs on is a mistake, and says so.
+            if not self._leaving():
                 raise
+
+    def _leaving(self) -> bool:
+        """Whether this panel, its screen or the app is on its way out."""
+        if self.app._exit or self._closing or self._closed:
+            return True
+        try:
+            return self.screen._closing or self.screen._closed
+        except NoScreen:
+            return True
 
     def show(self, state: LiveState) -> None:
         raise NotImplementedError
