@@ -323,7 +323,7 @@ SHOWS: dict[str, tuple[str, ...]] = {
         "Confidentiality and its limits",
     ),
     "group_with_a_mistake": ("Ann,Bob,ann", "Ann", "Bob", "ann", "appears twice"),
-    "deck_picker": ("Prompt cards", "Heron's six categories of intervention", "Catalytic"),
+    "deck_picker": ("Prompt cards", "Heron's six categories of intervention", "Catalytic", "f8 Tag"),
     "live_with_a_card": (
         "Catalytic",
         "FACILITATOR VIEW",
@@ -334,6 +334,7 @@ SHOWS: dict[str, tuple[str, ...]] = {
         "3 Ciara",
         "4 Dev",
         "5 Eilidh",
+        "t Tag",  # the tag key for Proctor's functions, in the footer
     ),
     "live_presenter_with_notes": (
         "Referral drift",
@@ -369,6 +370,7 @@ SHOWS: dict[str, tuple[str, ...]] = {
     "live_dialogue": (
         "Dialogue",
         "Aisha and the group",
+        "f8 Tag",
         "1 Aisha (P)",
         "2 Ben",
         "3 Ciara",
@@ -410,6 +412,8 @@ CUT_AT_80x24: dict[str, tuple[str, ...]] = {
     # Below the fold of the preview: checked in the preview's text instead (summary.py tests).
     "summary": ("Ann: busy week", "Changes"),
     "summary_anonymised": ("busy week", "Rule: One person"),
+    # The footer runs out of room at 80 columns: "t Tag" is cut to "t Ta" (see the note).
+    "live_with_a_card": ("t Tag",),
 }
 
 

@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from peercircle.sessions.records.folding import fold, fold_char, folded_with_positions
+from peercircle.sessions.engine.session import clean_names
+from peercircle.sessions.records.folding import fold, folded_with_positions, original_end
 from peercircle.sessions.records.summary import SessionSummary, TurnSummary
 from peercircle.sessions.text import clean_text
 
@@ -67,9 +68,9 @@ def _parts(name: str) -> list[str]:
 
 def split_names(text: str) -> tuple[str, ...]:
     """A list of names as people type it, on the command line or in the app's dialog:
-    separated by commas, semicolons or new lines ("Mrs Jones, Leo" -> Mrs Jones, Leo)."""
-    names = (" ".join(n.split()) for n in re.split(r"[,;\n]", text))
-    return tuple(dict.fromkeys(n for n in names if n))
+    separated by commas, semicolons or new lines ("Mrs Jones, Leo" -> Mrs Jones, Leo),
+    read as the group's names are read, each once."""
+    return tuple(dict.fromkeys(clean_names(text)))
 
 
 @dataclass(frozen=True)
@@ -156,20 +157,11 @@ class Anonymiser:
 
 
 def _span(text: str, origin: list[int] | None, start: int, name_end: int, end: int) -> tuple[int, int, int]:
-    """Positions in ``text`` of a match found in its folded form: a character that folded
-    into several (or a letter followed by combining accents) is taken whole."""
+    """Positions in ``text`` of a match found in its folded form."""
     if origin is None:
         return start, name_end, end
-
-    def after(folded_end: int) -> int:
-        if folded_end == 0:
-            return 0
-        pos = origin[folded_end - 1] + 1
-        while pos < len(text) and not fold_char(text[pos]):  # accents typed after the letter
-            pos += 1
-        return pos
-
-    return origin[start] if start < len(origin) else len(text), after(name_end), after(end)
+    first = origin[start] if start < len(origin) else len(text)
+    return first, original_end(text, origin, name_end), original_end(text, origin, end)
 
 
 def pseudonym_problems(people: Iterable[str], chosen: dict[str, str]) -> list[str]:

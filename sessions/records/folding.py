@@ -51,16 +51,20 @@ def folded_with_positions(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), origin
 
 
+def original_end(text: str, origin: list[int] | None, folded_end: int) -> int:
+    """Where in ``text`` a match ending at ``folded_end`` of its folded form ends: a
+    character that folded into several, or a letter with accents typed after it, whole."""
+    if origin is None or folded_end == 0:
+        return folded_end
+    pos = origin[folded_end - 1] + 1
+    while pos < len(text) and not fold_char(text[pos]):  # accents typed after the letter
+        pos += 1
+    return pos
+
+
 def match_at_start(pattern: re.Pattern[str], text: str) -> int | None:
     """Where in ``text`` a match of ``pattern`` (written for folded text) at its very start
     ends, or ``None``: the end is given in ``text``'s own positions."""
     folded, origin = folded_with_positions(text)
     match = pattern.match(folded)
-    if match is None:
-        return None
-    if origin is None or match.end() == 0:
-        return match.end()
-    pos = origin[match.end() - 1] + 1
-    while pos < len(text) and not fold_char(text[pos]):  # accents typed after the letter
-        pos += 1
-    return pos
+    return None if match is None else original_end(text, origin, match.end())
