@@ -7,7 +7,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from peercircle.sessions.records.folding import fold, match_at_start
+from peercircle.sessions.records.folding import fold, folded_with_positions, original_end
 
 
 def action_lines(text: str) -> list[str]:
@@ -132,10 +132,32 @@ def _names(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(fold(form))}(?!\w)", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _Roster:
+    """A group's names made ready to look for, once per group rather than once per line."""
+
+    forms: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]
+    """Each person, with each way they are written (:func:`name_forms`) and its pattern."""
+    anyone: re.Pattern[str] | None
+    """Any of those patterns: a text none of them is found in names nobody. A search of
+    all of them at once finds a match exactly when one of them would on its own."""
+
+
+@functools.lru_cache(maxsize=256)
+def _roster(people: tuple[str, ...]) -> _Roster:
+    forms = tuple((p, tuple((f, _names(f)) for f in name_forms(p, people))) for p in people)
+    patterns = [pattern.pattern for _, named in forms for _, pattern in named]
+    anyone = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    return _Roster(forms, anyone)
+
+
 def people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
     """The participants named in ``text`` as a word, in the order of ``people``."""
+    roster = _roster(people)
     plain = fold(text)
-    return tuple(p for p in people if any(_names(f).search(plain) for f in name_forms(p, people)))
+    if roster.anyone is None or not roster.anyone.search(plain):
+        return ()
+    return tuple(p for p, named in roster.forms if any(pattern.search(plain) for _, pattern in named))
 
 
 def starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str, bool]:
@@ -145,11 +167,14 @@ def starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, 
     When several names fit, a "Name:" label wins, then the longest name ("Ann Smith:" is not
     Ann's), then the name as spelled (two people called Zoe and Zoë each keep their lines)."""
     best: tuple[tuple[bool, int, bool], str, int, int] | None = None
-    for person in people:
-        for form in name_forms(person, people):
-            end = match_at_start(_names(form), text)
-            if end is None:
+    # Folded once for every name (as match_at_start would fold it for each).
+    folded, origin = folded_with_positions(text)
+    for person, named in _roster(people).forms:
+        for form, pattern in named:
+            match = pattern.match(folded)
+            if match is None:
                 continue
+            end = original_end(text, origin, match.end())
             label = re.match(r"\s*:\s*", text[end:])
             rank = (label is not None, end, text[:end].casefold() == form.casefold())
             if best is None or rank > best[0]:

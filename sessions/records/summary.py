@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from peercircle.sessions.engine.clock import ns_to_seconds, seconds_to_ns
 from peercircle.sessions.engine.session import Session
@@ -274,17 +273,20 @@ def airtime_shares(airtime: dict[str, float]) -> dict[str, int]:
     whenever anyone held the floor (largest remainder: everyone gets their exact share
     rounded down, then the points left go to the largest fractions, ties to the longer
     airtime, then to the order given). Each is within 1 of its exact value."""
-    # Fractions of the floats as stored: the sums and remainders are exact, so two people
-    # with the same airtime can never be split by a rounding error.
-    seconds = {person: Fraction(max(0.0, value)) for person, value in airtime.items()}
+    # The floats as stored, exactly: each is a whole number over a power of two, so over
+    # the largest of those denominators they are all whole numbers, and the sums and
+    # remainders are exact integers: two people with the same airtime can never be split
+    # by a rounding error. (The same arithmetic as with Fraction, several times faster.)
+    ratios = [max(0.0, value).as_integer_ratio() for value in airtime.values()]
+    denominator = max((d for _, d in ratios), default=1)
+    seconds = {person: n * (denominator // d) for person, (n, d) in zip(airtime, ratios, strict=True)}
     total = sum(seconds.values())
     if total <= 0:
         return dict.fromkeys(airtime, 0)
-    exact = {person: value * 100 / total for person, value in seconds.items()}
-    shares = {person: int(value) for person, value in exact.items()}  # floor: all are >= 0
-    order = sorted(
-        enumerate(exact), key=lambda item: (-(exact[item[1]] - shares[item[1]]), -seconds[item[1]], item[0])
-    )
+    # Each exact share is shares[person] + remainder[person] / total.
+    shares = {person: value * 100 // total for person, value in seconds.items()}  # floor: all are >= 0
+    remainder = {person: value * 100 % total for person, value in seconds.items()}
+    order = sorted(enumerate(seconds), key=lambda item: (-remainder[item[1]], -seconds[item[1]], item[0]))
     for _, person in order[: 100 - sum(shares.values())]:
         shares[person] += 1
     return shares
