@@ -191,3 +191,19 @@ def test_airtime_shares_are_what_they_were(airtime: dict[str, float]) -> None:
 def test_a_tie_of_remainders_goes_to_the_longer_airtime() -> None:
     # 0.5 + 1.5 + 98: one point is left, and a and b are as far from their next point.
     assert airtime_shares({"a": 1.0, "b": 3.0, "c": 196.0}) == {"a": 0, "b": 2, "c": 98}
+
+
+# -- front matter ------------------------------------------------------------------------------
+
+_PLAIN_YAML_UNSAFE = re.compile(
+    r"[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
+)
+
+
+def test_yaml_escapes_the_same_characters_as_before() -> None:
+    """Every character there is, once: the set written out is the set written as "all but"."""
+    every = "".join(map(chr, range(0x110000)))
+    found = [m.start() for m in export._YAML_UNSAFE.finditer(every)]
+    assert found == [m.start() for m in _PLAIN_YAML_UNSAFE.finditer(every)]
+    # C0 but tab and newline, DEL and C1, surrogates, U+FFFE and U+FFFF, U+2028, U+2029, U+FEFF.
+    assert len(found) == 30 + 33 + 2048 + 2 + 3

@@ -94,8 +94,6 @@ class _Options:
 
 def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     """Raises ValueError with the one line to show for anything the user can fix."""
-    from peercircle.sessions.records.anonymise import split_names
-
     if args.all and args.id:
         raise ValueError("give a session id or --all, not both")
     if not args.all and not args.id:
@@ -114,10 +112,15 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise ValueError("a learning record never holds private notes; drop --include-private")
     if args.learning_record is not None and not args.learning_record.strip():
         raise ValueError("--learning-record needs a participant's name")
+    also_hide: tuple[str, ...] = ()
+    if args.also_hide:
+        from peercircle.sessions.records.anonymise import split_names
+
+        also_hide = tuple(dict.fromkeys(n for names in args.also_hide for n in split_names(names)))
     options = _Options(
         anonymise=bool(args.anonymise or args.pseudonym or args.also_hide),
         pseudonyms=dict(args.pseudonym),
-        also_hide=tuple(dict.fromkeys(n for names in args.also_hide for n in split_names(names))),
+        also_hide=also_hide,
         include_private=args.include_private,
         learning_record=args.learning_record,
     )

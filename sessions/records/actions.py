@@ -80,13 +80,22 @@ _ANCHORED = (
     r"|(?:by|before|until|till|on|for|no\s+later\s+than)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)"
     r"(?!\s+(?:floor|place|row|time|attempt|draft|version)))"
 )
-WHEN_PHRASE = re.compile(
+_WHEN_PHRASE = (
     rf"\b(?:(?:by|before|until|till|on|for|at|no\s+later\s+than)\s+(?:the\s+)?)?"
     rf"(?:{_DATE}|{_RELATIVE}|{_ANCHORED})\b"
-    rf"(?:\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?\b)?",
-    re.IGNORECASE,
+    rf"(?:\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?\b)?"
 )
-"""A time by when, as people write one: 'by Friday', 'next session', '3 Dec', 'asap'."""
+
+
+@functools.cache
+def when_phrase() -> re.Pattern[str]:
+    """A time by when, as people write one: 'by Friday', 'next session', '3 Dec', 'asap'.
+
+    Compiled on first use, not on import: it takes 5 ms, and `peercircle list` imports this
+    module (through the store) without reading a single action."""
+    return re.compile(_WHEN_PHRASE, re.IGNORECASE)
+
+
 _PARTS = re.compile(r"\s*[—–]\s*|\s*;\s*|\s+-\s+")
 _TICK = re.compile(r"^\[([ xX])\]\s*")
 _ME = re.compile(r"(?:i|me|myself|(?:the\s+)?presenter)", re.IGNORECASE)
@@ -192,7 +201,7 @@ def _starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None,
 
 def _when_in(what: str) -> tuple[str, str]:
     """(what, when): a time found in free text; taken off the end when it ends the line."""
-    found = list(WHEN_PHRASE.finditer(what))
+    found = list(when_phrase().finditer(what))
     if not found:
         return what, ""
     # The last time written, joined with any written just before it ("at 10:30 tomorrow").
@@ -234,13 +243,13 @@ def parse_action(line: str, presenter: str | None, people: tuple[str, ...]) -> A
     what, who, when = parts[0], "", ""
     if len(parts) == 2:
         second = parts[1]
-        if WHEN_PHRASE.search(second) and not people_named(second, people):
+        if when_phrase().search(second) and not people_named(second, people):
             when = second
         else:
             who = second
     elif len(parts) >= 3:
         who, when = parts[1], " — ".join(parts[2:])
-        if WHEN_PHRASE.search(who) and not people_named(who, people) and not WHEN_PHRASE.search(when):
+        if when_phrase().search(who) and not people_named(who, people) and not when_phrase().search(when):
             who, when = when, who  # "what; Friday; Ben"
     if not when:
         what, when = _when_in(what)
