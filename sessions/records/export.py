@@ -75,6 +75,8 @@ _LINKISH = re.compile(
 _BLOCK_MARK = re.compile(r"^([#=+\->])")
 _BLOCK_STARTS = frozenset("#=+->0123456789")
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
+# A table's rule for one column ("-" and "|" starting a line are escaped already).
+_TABLE_RULE = re.compile(r":-+:?$")
 
 
 def _literal(line: str, escapes: tuple[tuple[str, str], ...] = _ESCAPES) -> str:
@@ -112,6 +114,10 @@ def _block(text: str) -> str:
         # Indentation would make a code block, so it goes; a tab inside a line becomes
         # spaces (markdownlint's MD010: tabs show differently in every viewer).
         line = _literal(line.strip().expandtabs(4))
+        if _TABLE_RULE.match(line):
+            # ":-" under a line holding a "|" (escaped or not) made a one-column table:
+            # escaped, the colon no longer reads as a table's rule.
+            line = "\\" + line
         if not line and lines and not lines[-1]:
             continue  # one blank line between paragraphs is as many as Markdown shows (MD012)
         # A trailing double space is a hard break: the lines stay as they were typed.
