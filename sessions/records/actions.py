@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from peercircle.sessions.records.folding import fold, folded_with_positions, original_end
 
+_LIST_MARKER = re.compile(r"^\s*([-*+]|\d+[.)])\s*")
+
 
 def action_lines(text: str) -> list[str]:
     """The actions in an action note: each non-empty line, without list markers."""
     lines = []
     for raw in text.splitlines():
-        line = re.sub(r"^\s*([-*+]|\d+[.)])\s*", "", raw).strip()
+        line = _LIST_MARKER.sub("", raw).strip()
         if line:
             lines.append(line)
     return lines
@@ -162,6 +164,17 @@ def _roster(people: tuple[str, ...]) -> _Roster:
 
 def people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
     """The participants named in ``text`` as a word, in the order of ``people``."""
+    if len(text) <= 40:  # the who of an action ("Ben", "Aisha and Dev") is written again and again
+        return _people_named_short(text, people)
+    return _people_named(text, people)
+
+
+@functools.lru_cache(maxsize=4096)
+def _people_named_short(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
+    return _people_named(text, people)
+
+
+def _people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
     roster = _roster(people)
     plain = fold(text)
     if roster.anyone is None or not roster.anyone.search(plain):

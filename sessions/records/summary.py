@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from peercircle.sessions.engine.clock import ns_to_seconds, seconds_to_ns
 from peercircle.sessions.engine.session import Session
-from peercircle.sessions.engine.timeline import Step, Timeline
+from peercircle.sessions.engine.timeline import Segment, Step, Timeline
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import action_lines
 
@@ -142,9 +142,16 @@ def summarise(session: Session) -> SessionSummary:
     fmt = session.meta.format
     cycles = len(tl.steps) // max(1, len(fmt.phases))
     notes = _note_texts(session)
+    # Each step's segments and cards, gathered in one pass rather than one pass per step.
+    segments_of: dict[int, list[Segment]] = {}
+    for seg in tl.segments:
+        segments_of.setdefault(seg.step, []).append(seg)
+    cards_of: dict[int, list[str]] = {}
+    for step, deck, card in tl.cards:
+        cards_of.setdefault(step, []).append(f"{deck}: {card}")
     phases = []
     for run in tl.steps_run:
-        segments = [s for s in tl.segments if s.step == run.step]
+        segments = segments_of.get(run.step, [])
         airtime: dict[str, int] = {}
         for seg in segments:
             airtime[seg.person] = airtime.get(seg.person, 0) + seg.length_ns(active_now)
@@ -173,9 +180,7 @@ def summarise(session: Session) -> SessionSummary:
                 notes=notes.get((run.step, "shared"), ""),
                 actions=tuple(action_lines(notes.get((run.step, "action"), ""))),
                 private=notes.get((run.step, "private"), ""),
-                cards=tuple(
-                    dict.fromkeys(f"{deck}: {card}" for step, deck, card in tl.cards if step == run.step)
-                ),
+                cards=tuple(dict.fromkeys(cards_of.get(run.step, ()))),
             )
         )
     reached = {run.step for run in tl.steps_run}
