@@ -100,12 +100,11 @@ def main() -> None:
     floor = stats["baseline"]
     print(f"baseline: python -c 'import json'   {floor.ms()}")
     for size in folders:
-        for label, key in (("before: list   ", "before"), ("peercircle list", "list")):
+        for label, key in (("before: list", "before"), ("peercircle list", "list")):
             if f"{key} {size:,}" in stats:
                 mine = stats[f"{key} {size:,}"]
-                print(
-                    f"{label}, {size:>6,} sessions {mine.ms()}  ({mine.median / floor.median:.1f}x the floor)"
-                )
+                ratio = mine.median / floor.median
+                print(f"{label:<16}{size:>6,} sessions {mine.ms()}  ({ratio:.1f}x the floor)")
     at_10k = stats["list 10,000"]
     figure(
         "`peercircle list` at 10,000 sessions, as a command",
