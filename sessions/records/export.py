@@ -25,13 +25,8 @@ import re
 import unicodedata
 from datetime import datetime
 
-from peercircle.sessions.engine.timefmt import (
-    clock_text,
-    minutes_text,
-    signed_clock_text,
-    wall_date,
-    wall_time,
-)
+from peercircle.sessions.engine import timefmt
+from peercircle.sessions.engine.timefmt import minutes_text, signed_clock_text
 from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action, starts_with_person
 from peercircle.sessions.records.anonymise import (
     Anonymiser,
@@ -42,6 +37,13 @@ from peercircle.sessions.records.anonymise import (
 from peercircle.sessions.records.folding import fold
 from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, airtime_shares, share_bar
 from peercircle.sessions.text import clean_text
+
+# Times repeat within a record (a step's end is the next step's start, a plan recurs, the
+# date is shown twice): each is worked out once. They are pure, so remembering them
+# changes nothing but the time taken.
+clock_text = functools.lru_cache(maxsize=1024)(timefmt.clock_text)
+wall_time = functools.lru_cache(maxsize=1024)(timefmt.wall_time)
+wall_date = functools.lru_cache(maxsize=256)(timefmt.wall_date)
 
 # -- making note text inert -------------------------------------------------------------------
 
