@@ -1,189 +1,149 @@
-"""Export speed: ``peercircle export --all`` over 1,000 sessions, and one export.
+"""Export speed: ``peercircle export --all`` of 1,000 past sessions, and ``export ID``.
 
-Each session is a finished Action Learning Set with six people and 50 notes (shared notes
-with hashtags, actions and private notes), recorded through the real autosaver with a
-fake clock, then copied under 1,000 ids. The baseline, measured in the same run, is
-reading and json-loading the same files and nothing more: the floor any export pays.
+Both as a facilitator runs them: a fresh process each time, interleaved in the same run with
+a baseline that starts the same interpreter:
 
-Goals: all 1,000 into a folder in under 5 s; one export in under 50 ms.
+- ``export --all -o DIR``: the baseline reads, json-loads and writes the same 1,000 files
+  (each session's text into a file of its own): the floor any export of them pays;
+- ``export ID`` (to stdout): the baseline is the interpreter starting and importing json.
 
-Run: python bench/export.py
+The past sessions are the project's own (bench/common.py: an Action Learning Set with 21
+steps and actions, a Balint group and a check-in round, made through the engine and the
+autosaver, a third each). They repeat three sessions, so anything remembered from one
+session to the next flatters these figures; the export remembers only short texts (names,
+step names), as it would in any history. After the figures, where one export's time goes,
+in process: load and replay (the store's and the engine's), summarise, render.
+
+Commands run with their bytecode cached, as an installed package has it (see bench/cli.py).
+
+Goals (issue 14): ``export --all`` of 1,000 in under 2.5 s; ``export ID`` in under 120 ms.
+
+Run: python bench/export.py [runs] [--before DIR]   (DIR: an earlier checkout, see bench/cli.py)
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from cli import FLOOR, arguments, peercircle, timed, warm
+from common import Stats, figure, history_folder, interleaved, machine
 
-from peercircle.sessions.engine.clock import FakeClock  # noqa: E402
-from peercircle.sessions.engine.session import Session  # noqa: E402
-from peercircle.sessions.library.format_file import load_library  # noqa: E402
-from peercircle.sessions.records.anonymise import make_anonymiser  # noqa: E402
-from peercircle.sessions.records.export import render_markdown  # noqa: E402
-from peercircle.sessions.records.summary import summarise  # noqa: E402
-from peercircle.sessions.storage.autosave import Autosaver  # noqa: E402
-from peercircle.sessions.storage.store import SessionStore  # noqa: E402
-from peercircle.tui.cli import main as cli_main  # noqa: E402
+RUNS = 5
+ONE_RUNS = 21
+SESSIONS = 1_000
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from storage import make_history  # noqa: E402  (bench/storage.py: the same copies of one session)
-
-SESSIONS = 1000
-NOTES = 50
-SAMPLES = 50
-GROUP = ("Aisha", "Ben", "Ciara", "Dev", "Eilidh", "Fraser")
+# Read, json-load and write every session file: what any export of them must do at least.
+BASELINE_ALL = """
+import json, os, sys
+from pathlib import Path
+source, out = Path(sys.argv[1]) / "sessions", Path(sys.argv[2])
+out.mkdir(mode=0o700)
+for path in sorted(source.glob("*.json")):
+    text = path.read_text(encoding="utf-8")
+    json.loads(text)
+    (out / (path.stem + ".md")).write_text(text, encoding="utf-8")
+"""
 
 
-def template(folder: Path) -> dict:
-    """One realistic past session as it lies on disk: an Action Learning Set with three
-    presenters (21 steps), 50 notes (21 shared, 21 actions, 8 private), turns in each step."""
-    store = SessionStore(folder, writer=True)
-    store.prepare()
-    clock = FakeClock()
-    fmt = load_library().get("action-learning-set")
-    session = Session.new(fmt, GROUP, ("Aisha", "Ben", "Ciara"), clock=clock)
-    saver = Autosaver(store, session).start()
-    session.start()
-    steps = len(session.timeline.steps)
-    words = "words and more words about practice, risk and what helped " * 4
-    for step in range(steps):
-        session.write_note(step, f"{GROUP[step % 6]}: a note about *practice* | #formative {words}")
-        session.write_note(
-            step, "Ben to read the guidance — Ben — by Friday\nCall the GP; Aisha; next week", "action"
-        )
-    for step in range(NOTES - 2 * steps):
-        session.write_note(step, f"private worry {step} about Dev's caseload", "private")
-    assert len(session.notes) == NOTES
-    for _ in range(steps - 1):
-        clock.advance(100)
-        session.next_speaker()
-        clock.advance(100)
-        session.next_phase()
-    session.end()
-    saver.close()
-    return json.loads(store.path_for(session.meta.id).read_text())
+def fresh(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
-def baseline_all(folder: Path) -> float:
-    """Read and json-load every session file: no replay, no Markdown, no writing."""
-    started = time.perf_counter()
-    for path in sorted((folder / "sessions").glob("*.json")):
-        json.loads(path.read_text(encoding="utf-8"))
-    return time.perf_counter() - started
+def where_one_export_goes(folder: Path, samples: int = 30) -> dict[str, Stats]:
+    """One session in process: read + json-load, load (with replay), summarise, render."""
+    import json
 
+    from peercircle.sessions.records.export import render_markdown
+    from peercircle.sessions.records.summary import summarise
+    from peercircle.sessions.storage.store import SessionStore
 
-def export_all(folder: Path, out: Path) -> float:
-    """``peercircle export --all -o DIR``, in this process (no interpreter start-up)."""
-    shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    with contextlib.redirect_stderr(io.StringIO()):  # its one summary line
-        status = cli_main(["--data-dir", str(folder), "export", "--all", "-o", str(out)])
-    elapsed = time.perf_counter() - started
-    assert status == 0 and len(list(out.iterdir())) == SESSIONS, "export --all did not write every file"
-    return elapsed
-
-
-def export_all_process(folder: Path, out: Path) -> float:
-    """The same as a user runs it: a fresh process, start-up included."""
-    shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "peercircle", "--data-dir", str(folder), "export", "--all", "-o", str(out)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return time.perf_counter() - started
-
-
-def one_export(folder: Path) -> dict[str, list[float]]:
-    """One session: load + replay + summarise + render, and the render alone."""
     store = SessionStore(folder, writer=False)
-    sid = store.list_sessions()[0].id
-    times: dict[str, list[float]] = {"json": [], "full": [], "render": [], "anonymised": []}
-    path = store.path_for(sid)
-    for _ in range(SAMPLES):
+    entry = store.list_sessions()[-1]  # the first made: an Action Learning Set, 21 steps
+    times: dict[str, list[float]] = {"read + json": [], "load + replay": [], "summarise": [], "render": []}
+    for _ in range(samples):
         started = time.perf_counter()
-        json.loads(path.read_text(encoding="utf-8"))
-        times["json"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        summary = summarise(store.load(sid))
+        json.loads(store.path_for(entry.id).read_text(encoding="utf-8"))
+        loaded_at = time.perf_counter()
+        session = store.load(entry.id)
+        summarised_at = time.perf_counter()
+        summary = summarise(session)
+        rendered_at = time.perf_counter()
         render_markdown(summary)
-        times["full"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        render_markdown(summary)
-        times["render"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        render_markdown(summary, anonymiser=make_anonymiser(summary.people, extra=["Mrs Jones"]))
-        times["anonymised"].append(time.perf_counter() - started)
-    return times
-
-
-def big_note() -> float:
-    """Render a session whose one note is 100 KB of hostile pasted text."""
-    clock = FakeClock()
-    session = Session.new(load_library().get("action-learning-set"), GROUP, "Aisha", clock=clock)
-    session.start()
-    chunk = "# x | *y* <script>z</script> [a](javascript:b) www.c.org \x1b[31m> 1. مرحبا 👩‍⚕️\n"
-    session.write_note(0, chunk * (100_000 // len(chunk)))
-    session.end()
-    summary = summarise(session)
-    started = time.perf_counter()
-    render_markdown(summary)
-    return time.perf_counter() - started
+        done = time.perf_counter()
+        times["read + json"].append(loaded_at - started)
+        times["load + replay"].append(summarised_at - loaded_at)
+        times["summarise"].append(rendered_at - summarised_at)
+        times["render"].append(done - rendered_at)
+    return {name: Stats(tuple(values)) for name, values in times.items()}
 
 
 def main() -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"machine: {machine}, {platform.system()} {platform.release()}")
+    runs, before = arguments()
+    print(machine())
+    folder = history_folder(SESSIONS)
     with tempfile.TemporaryDirectory() as tmp:
-        doc = template(Path(tmp) / "template")
-        folder = Path(tmp) / "history"
-        make_history(folder, SESSIONS, doc)
-        size = sum(p.stat().st_size for p in (folder / "sessions").glob("*.json"))
-        print(f"history: {SESSIONS} sessions of {NOTES} notes, {size / 1e6:.1f} MB on disk\n")
-
-        base = min(baseline_all(folder) for _ in range(3))
-        ours = [export_all(folder, Path(tmp) / "out") for _ in range(3)]
-        processes = [export_all_process(folder, Path(tmp) / "out") for _ in range(3)]
-        print(f"export --all of {SESSIONS} sessions into a folder")
-        print(f"  in process (best of 3):   {min(ours):6.2f} s   (median {statistics.median(ours):.2f} s)")
+        ours, theirs, earlier = Path(tmp) / "export", Path(tmp) / "baseline", Path(tmp) / "before"
+        export_all = peercircle("--data-dir", str(folder), "export", "--all", "-o", str(ours))
+        baseline_all = [sys.executable, "-c", BASELINE_ALL, str(folder), str(theirs)]
+        warm(baseline_all, export_all)
+        assert len(list(ours.iterdir())) == SESSIONS, "export --all did not write every session"
+        cases = {
+            "baseline": timed(baseline_all, setup=lambda: fresh(theirs)),
+            "peercircle": timed(export_all, setup=lambda: fresh(ours)),
+        }
+        if before is not None:
+            export_before = peercircle("--data-dir", str(folder), "export", "--all", "-o", str(earlier))
+            warm(export_before, cwd=before)
+            cases["before"] = timed(export_before, setup=lambda: fresh(earlier), cwd=before)
+        stats = interleaved(runs or RUNS, cases)
+    base, mine = stats["baseline"], stats["peercircle"]
+    print(f"\nexport --all of {SESSIONS:,} sessions into a folder, as a command")
+    print(f"  baseline: read, json-load, write  {base.s()}")
+    if "before" in stats:
+        was = stats["before"]
         print(
-            f"  as a command (best of 3): {min(processes):6.2f} s   "
-            f"(median {statistics.median(processes):.2f} s; start-up included)"
+            f"  before: export --all              {was.s()}  ({was.median / base.median:.1f}x the baseline)"
         )
-        print(f"  baseline, json-load only: {base:6.2f} s")
-        # Judged on what a facilitator runs: the command, start-up and all.
-        verdict = "met" if min(processes) < 5 else "NOT met"
-        print(f"  goal: under 5 s as a command — {verdict}\n")
+    print(f"  peercircle export --all           {mine.s()}  ({mine.median / base.median:.1f}x the baseline)")
+    figure(
+        f"`export --all` of {SESSIONS:,} sessions, as a command",
+        mine.s().strip(),
+        f"read + json-load + write the same files {base.median:.2f} s",
+        "under 2.5 s",
+        mine.median < 2.5,
+    )
 
-        times = one_export(folder)
-        print(f"one export ({SAMPLES} samples)               median    max")
-        rows = (
-            ("load, replay, summarise, render", "full"),
-            ("render only", "render"),
-            ("render, anonymised", "anonymised"),
-            ("baseline: json-load the file", "json"),
-        )
-        for label, key in rows:
-            values = times[key]
-            print(f"  {label:<34} {statistics.median(values) * 1e3:6.2f} ms {max(values) * 1e3:6.2f} ms")
-        verdict = "met" if statistics.median(times["full"]) < 0.05 else "NOT met"
-        print(f"  goal: under 50 ms — {verdict}\n")
-        print(f"one note of 100 KB hostile text, render: {big_note() * 1e3:.1f} ms")
+    sid = min(path.stem for path in (folder / "sessions").glob("*.json"))  # an Action Learning Set
+    export_one = peercircle("--data-dir", str(folder), "export", sid)
+    warm(FLOOR, export_one)
+    cases = {"baseline": timed(FLOOR), "peercircle": timed(export_one)}
+    if before is not None:
+        warm(export_one, cwd=before)
+        cases["before"] = timed(export_one, cwd=before)
+    stats = interleaved(ONE_RUNS, cases)
+    floor, one = stats["baseline"], stats["peercircle"]
+    print("\nexport ID (one Action Learning Set, to stdout), as a command")
+    print(f"  baseline: python -c 'import json' {floor.ms()}")
+    if "before" in stats:
+        was = stats["before"]
+        print(f"  before: export ID                 {was.ms()}  ({was.median / floor.median:.1f}x the floor)")
+    print(f"  peercircle export ID              {one.ms()}  ({one.median / floor.median:.1f}x the floor)")
+    figure(
+        "`export ID` as a command",
+        one.ms().strip(),
+        f"interpreter floor {floor.median * 1e3:.1f} ms",
+        "under 120 ms",
+        one.median < 0.120,
+    )
+
+    print("\nwhere one export goes, in process (median of 30)")
+    for name, part in where_one_export_goes(folder).items():
+        print(f"  {name:<14} {statistics.median(part.values) * 1e3:6.2f} ms")
 
 
 if __name__ == "__main__":

@@ -174,6 +174,8 @@ HOSTILE = {
     "setext": "Title?\n===\nAnother\n---\n- - -\n***\n___",
     "emphasis": "*bold?* **strong?** _under_ ~~struck~~ ~one~ * not a list",
     "table": "| a | b |\n|---|---|\n| 1 | 2 |\nplain | pipe",
+    # A line with a pipe (escaped or not) and ":-" under it was a one-column table.
+    "table rule": "| alone\n:-\nleft | right\n:---:\n:--",
     "backticks": "`code?`\n```\nfenced?\n```\n~~~\ntilde fence\n~~~\n``double``",
     "html": "<script>alert(1)</script>\n<b>bold</b> <img src=x onerror=alert(1)>\n<!-- comment -->\n<div>",
     "links": (

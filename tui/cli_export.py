@@ -16,6 +16,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peercircle.sessions.records.anonymise import Anonymiser
     from peercircle.sessions.records.summary import SessionSummary
+    from peercircle.sessions.storage.store import SessionStore
 
 EXIT_PARTLY = 1
 """--all wrote what it could, but some session files could not be read."""
@@ -94,8 +96,6 @@ class _Options:
 
 def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     """Raises ValueError with the one line to show for anything the user can fix."""
-    from peercircle.sessions.records.anonymise import split_names
-
     if args.all and args.id:
         raise ValueError("give a session id or --all, not both")
     if not args.all and not args.id:
@@ -114,10 +114,15 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise ValueError("a learning record never holds private notes; drop --include-private")
     if args.learning_record is not None and not args.learning_record.strip():
         raise ValueError("--learning-record needs a participant's name")
+    also_hide: tuple[str, ...] = ()
+    if args.also_hide:
+        from peercircle.sessions.records.anonymise import split_names
+
+        also_hide = tuple(dict.fromkeys(n for names in args.also_hide for n in split_names(names)))
     options = _Options(
         anonymise=bool(args.anonymise or args.pseudonym or args.also_hide),
         pseudonyms=dict(args.pseudonym),
-        also_hide=tuple(dict.fromkeys(n for names in args.also_hide for n in split_names(names))),
+        also_hide=also_hide,
         include_private=args.include_private,
         learning_record=args.learning_record,
     )
@@ -223,11 +228,116 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
-    from peercircle.sessions.files import atomic_write_text, ensure_export_dir
+@dataclass(frozen=True)
+class _Rendered:
+    """One session of ``--all``, rendered: its text and file name, or why there is none."""
+
+    text: str = ""
+    name: str = ""
+    unreadable: bool = False
+    held_back: bool = False
+    """Anonymised, it would still name someone: not written."""
+
+
+def _render_session(store: SessionStore, session_id: str, options: _Options) -> _Rendered:
     from peercircle.sessions.records.anonymise import NamesLeftError
     from peercircle.sessions.records.summary import summarise
-    from peercircle.sessions.storage.store import SessionStore, StoreError
+    from peercircle.sessions.storage.store import StoreError
+
+    try:
+        text, name = _render(summarise(store.load(session_id)), options)
+    except StoreError:
+        return _Rendered(unreadable=True)
+    except NamesLeftError:
+        return _Rendered(held_back=True)
+    return _Rendered(text, name)
+
+
+# -- rendering in worker processes ------------------------------------------------------------
+# Loading, replaying and rendering a session is pure CPU and each session is independent, so
+# a long history is rendered by one process per core. The files are still named and written
+# here, in order, by this process alone: the names, the files kept and the summary line are
+# those of rendering one after another (tests/test_export_all.py checks it).
+
+PARALLEL_FROM = 64
+"""Fewer sessions than this render here: starting worker processes would cost more."""
+MAX_WORKERS = 8
+_worker_state: tuple[SessionStore, _Options] | None = None
+
+
+def _start_worker(data_dir: Path, options: _Options) -> None:
+    import signal
+
+    from peercircle.sessions.storage.store import SessionStore
+
+    # Ctrl-C reaches every process in the terminal's group: the parent stops the export
+    # (status 130) and the workers finish their piece quietly, with no traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_state
+    _worker_state = (SessionStore(data_dir, writer=False), options)
+
+
+def _render_in_worker(session_id: str) -> _Rendered:
+    assert _worker_state is not None, "a worker is started with _start_worker"
+    store, options = _worker_state
+    return _render_session(store, session_id, options)
+
+
+def worker_count(sessions: int) -> int:
+    """How many processes render ``sessions`` sessions: one per core this process may use
+    (at most ``MAX_WORKERS``), and none (render here) for a short history or one core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        cores = os.cpu_count() or 1
+    if sessions < PARALLEL_FROM or cores < 2:
+        return 0
+    return min(cores, MAX_WORKERS)
+
+
+@contextlib.contextmanager
+def _rendered(
+    store: SessionStore, data_dir: Path, ids: list[str], options: _Options, workers: int
+) -> Iterator[Iterator[_Rendered]]:
+    """Each session rendered, in the order of ``ids``: here, or by ``workers`` processes."""
+    if workers <= 0:
+        yield (_render_session(store, session_id, options) for session_id in ids)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    # A broken worker (killed, out of memory) fails the export with a message; a Pool would
+    # wait for it for ever.
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(data_dir, options))
+    try:
+        with _workers_ignore_ctrl_c():
+            # Pieces of 16: a worker sends back 16 records at a time, and none idles at the end.
+            results = pool.map(_render_in_worker, ids, chunksize=16)  # starts the workers
+        yield results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Ctrl-C ignored while the workers start, so they start ignoring it (a started worker
+    sets that itself, but one interrupted before would print its traceback)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a signal handler; the workers still ignore it
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _export_all(data_dir: Path, folder: Path, options: _Options, workers: int | None = None) -> int:
+    """``workers``: processes to render in (None: one per core for a long history; 0: here)."""
+    from peercircle.sessions.files import atomic_write_text, ensure_export_dir
+    from peercircle.sessions.storage.store import SessionStore
 
     store = SessionStore(data_dir, writer=False)
     entries = sorted(store.list_sessions(), key=lambda e: (e.created, e.id))
@@ -246,33 +356,36 @@ def _export_all(data_dir: Path, folder: Path, options: _Options) -> int:
     unreadable: list[str] = []
     held_back: list[str] = []
     progress = _Progress(len(entries))
+    if workers is None:
+        workers = worker_count(len(entries))
+    ids = [entry.id for entry in entries]
     try:
-        for done, entry in enumerate(entries, 1):
-            try:
-                text, name = _render(summarise(store.load(entry.id)), options)
-            except StoreError:
-                unreadable.append(entry.id)
+        with _rendered(store, data_dir, ids, options, workers) as results:
+            for done, (entry, result) in enumerate(zip(entries, results, strict=True), 1):
+                if result.unreadable:
+                    unreadable.append(entry.id)
+                    progress.update(done)
+                    continue
+                if result.held_back:
+                    held_back.append(entry.id)  # anonymised, it would still name someone
+                    progress.update(done)
+                    continue
+                text, name = result.text, result.name
+                if name.casefold() in taken:  # two sessions of one format on one day
+                    name = f"{name.removesuffix('.md')} ({entry.id}).md"
+                taken.add(name.casefold())
+                target = _free_target(folder, name, text)
+                if target.exists():
+                    kept += 1
+                else:
+                    try:
+                        # Each file is still all-or-nothing; the one sync comes at the end
+                        # (below), not per file: these are copies, the sessions stay safe.
+                        atomic_write_text(target, text, durable=False)
+                    except OSError as exc:
+                        raise ValueError(f"cannot write {target}: {exc.strerror or exc}") from exc
+                    written += 1
                 progress.update(done)
-                continue
-            except NamesLeftError:
-                held_back.append(entry.id)  # anonymised, it would still name someone
-                progress.update(done)
-                continue
-            if name.casefold() in taken:  # two sessions of one format on one day
-                name = f"{name.removesuffix('.md')} ({entry.id}).md"
-            taken.add(name.casefold())
-            target = _free_target(folder, name, text)
-            if target.exists():
-                kept += 1
-            else:
-                try:
-                    # Each file is still all-or-nothing; the one sync comes at the end (below),
-                    # not per file: these are copies, the sessions themselves stay safe.
-                    atomic_write_text(target, text, durable=False)
-                except OSError as exc:
-                    raise ValueError(f"cannot write {target}: {exc.strerror or exc}") from exc
-                written += 1
-            progress.update(done)
         if written:
             os.sync()
     finally:

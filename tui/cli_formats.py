@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from peercircle.sessions.storage.layout import DataFolder
-
 if TYPE_CHECKING:
     from peercircle.sessions.library.formats import Format
 
@@ -33,6 +31,8 @@ def add_format_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def user_formats_dir(data_dir: Path) -> Path:
+    from peercircle.sessions.storage.layout import DataFolder  # platformdirs: only when used
+
     return DataFolder(data_dir).formats
 
 
@@ -46,6 +46,7 @@ def run_formats(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _deck_cards(data_dir: Path) -> dict[str, list[str]]:
     from peercircle.sessions.library.decks import load_decks
+    from peercircle.sessions.storage.layout import DataFolder
 
     return load_decks(DataFolder(data_dir).decks).card_titles()
 

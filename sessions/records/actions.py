@@ -7,14 +7,16 @@ import functools
 import re
 from dataclasses import dataclass
 
-from peercircle.sessions.records.folding import fold, match_at_start
+from peercircle.sessions.records.folding import fold, folded_with_positions, original_end
+
+_LIST_MARKER = re.compile(r"^\s*([-*+]|\d+[.)])\s*")
 
 
 def action_lines(text: str) -> list[str]:
     """The actions in an action note: each non-empty line, without list markers."""
     lines = []
     for raw in text.splitlines():
-        line = re.sub(r"^\s*([-*+]|\d+[.)])\s*", "", raw).strip()
+        line = _LIST_MARKER.sub("", raw).strip()
         if line:
             lines.append(line)
     return lines
@@ -80,13 +82,22 @@ _ANCHORED = (
     r"|(?:by|before|until|till|on|for|no\s+later\s+than)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)"
     r"(?!\s+(?:floor|place|row|time|attempt|draft|version)))"
 )
-WHEN_PHRASE = re.compile(
+_WHEN_PHRASE = (
     rf"\b(?:(?:by|before|until|till|on|for|at|no\s+later\s+than)\s+(?:the\s+)?)?"
     rf"(?:{_DATE}|{_RELATIVE}|{_ANCHORED})\b"
-    rf"(?:\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?\b)?",
-    re.IGNORECASE,
+    rf"(?:\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?\b)?"
 )
-"""A time by when, as people write one: 'by Friday', 'next session', '3 Dec', 'asap'."""
+
+
+@functools.cache
+def when_phrase() -> re.Pattern[str]:
+    """A time by when, as people write one: 'by Friday', 'next session', '3 Dec', 'asap'.
+
+    Compiled on first use, not on import: it takes 5 ms, and `peercircle list` imports this
+    module (through the store) without reading a single action."""
+    return re.compile(_WHEN_PHRASE, re.IGNORECASE)
+
+
 _PARTS = re.compile(r"\s*[—–]\s*|\s*;\s*|\s+-\s+")
 _TICK = re.compile(r"^\[([ xX])\]\s*")
 _ME = re.compile(r"(?:i|me|myself|(?:the\s+)?presenter)", re.IGNORECASE)
@@ -132,10 +143,43 @@ def _names(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(fold(form))}(?!\w)", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _Roster:
+    """A group's names made ready to look for, once per group rather than once per line."""
+
+    forms: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]
+    """Each person, with each way they are written (:func:`name_forms`) and its pattern."""
+    anyone: re.Pattern[str] | None
+    """Any of those patterns: a text none of them is found in names nobody. A search of
+    all of them at once finds a match exactly when one of them would on its own."""
+
+
+@functools.lru_cache(maxsize=256)
+def _roster(people: tuple[str, ...]) -> _Roster:
+    forms = tuple((p, tuple((f, _names(f)) for f in name_forms(p, people))) for p in people)
+    patterns = [pattern.pattern for _, named in forms for _, pattern in named]
+    anyone = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    return _Roster(forms, anyone)
+
+
 def people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
     """The participants named in ``text`` as a word, in the order of ``people``."""
+    if len(text) <= 40:  # the who of an action ("Ben", "Aisha and Dev") is written again and again
+        return _people_named_short(text, people)
+    return _people_named(text, people)
+
+
+@functools.lru_cache(maxsize=4096)
+def _people_named_short(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
+    return _people_named(text, people)
+
+
+def _people_named(text: str, people: tuple[str, ...]) -> tuple[str, ...]:
+    roster = _roster(people)
     plain = fold(text)
-    return tuple(p for p in people if any(_names(f).search(plain) for f in name_forms(p, people)))
+    if roster.anyone is None or not roster.anyone.search(plain):
+        return ()
+    return tuple(p for p, named in roster.forms if any(pattern.search(plain) for _, pattern in named))
 
 
 def starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str, bool]:
@@ -145,11 +189,14 @@ def starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None, 
     When several names fit, a "Name:" label wins, then the longest name ("Ann Smith:" is not
     Ann's), then the name as spelled (two people called Zoe and Zoë each keep their lines)."""
     best: tuple[tuple[bool, int, bool], str, int, int] | None = None
-    for person in people:
-        for form in name_forms(person, people):
-            end = match_at_start(_names(form), text)
-            if end is None:
+    # Folded once for every name (as match_at_start would fold it for each).
+    folded, origin = folded_with_positions(text)
+    for person, named in _roster(people).forms:
+        for form, pattern in named:
+            match = pattern.match(folded)
+            if match is None:
                 continue
+            end = original_end(text, origin, match.end())
             label = re.match(r"\s*:\s*", text[end:])
             rank = (label is not None, end, text[:end].casefold() == form.casefold())
             if best is None or rank > best[0]:
@@ -167,7 +214,7 @@ def _starts_with_person(text: str, people: tuple[str, ...]) -> tuple[str | None,
 
 def _when_in(what: str) -> tuple[str, str]:
     """(what, when): a time found in free text; taken off the end when it ends the line."""
-    found = list(WHEN_PHRASE.finditer(what))
+    found = list(when_phrase().finditer(what))
     if not found:
         return what, ""
     # The last time written, joined with any written just before it ("at 10:30 tomorrow").
@@ -209,13 +256,13 @@ def parse_action(line: str, presenter: str | None, people: tuple[str, ...]) -> A
     what, who, when = parts[0], "", ""
     if len(parts) == 2:
         second = parts[1]
-        if WHEN_PHRASE.search(second) and not people_named(second, people):
+        if when_phrase().search(second) and not people_named(second, people):
             when = second
         else:
             who = second
     elif len(parts) >= 3:
         who, when = parts[1], " — ".join(parts[2:])
-        if WHEN_PHRASE.search(who) and not people_named(who, people) and not WHEN_PHRASE.search(when):
+        if when_phrase().search(who) and not people_named(who, people) and not when_phrase().search(when):
             who, when = when, who  # "what; Friday; Ben"
     if not when:
         what, when = _when_in(what)

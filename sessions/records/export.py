@@ -25,14 +25,8 @@ import re
 import unicodedata
 from datetime import datetime
 
-from peercircle.sessions.engine.timefmt import (
-    clock_text,
-    minutes_text,
-    signed_clock_text,
-    wall_date,
-    wall_time,
-)
-from peercircle.sessions.library.agreement import agreement_line
+from peercircle.sessions.engine import timefmt
+from peercircle.sessions.engine.timefmt import minutes_text, signed_clock_text
 from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action, starts_with_person
 from peercircle.sessions.records.anonymise import (
     Anonymiser,
@@ -44,42 +38,59 @@ from peercircle.sessions.records.folding import fold
 from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, airtime_shares, share_bar
 from peercircle.sessions.text import clean_text
 
+# Times repeat within a record (a step's end is the next step's start, a plan recurs, the
+# date is shown twice): each is worked out once. They are pure, so remembering them
+# changes nothing but the time taken.
+clock_text = functools.lru_cache(maxsize=1024)(timefmt.clock_text)
+wall_time = functools.lru_cache(maxsize=1024)(timefmt.wall_time)
+wall_date = functools.lru_cache(maxsize=256)(timefmt.wall_date)
+
 # -- making note text inert -------------------------------------------------------------------
 
-_ESCAPES = str.maketrans(
-    {
-        "\\": "\\\\",
-        "`": "\\`",
-        "*": "\\*",
-        "_": "\\_",
-        "~": "\\~",
-        "[": "\\[",
-        "]": "\\]",
-        "|": "\\|",
-        "&": "&amp;",
-        "<": "&lt;",
-    }
+# Each character that could make Markdown, and what it becomes. The order matters, as
+# the replacements run one after another: the backslash first (the others add one), and "&"
+# before "<" (which becomes "&lt;"). One str.replace per character present is many times
+# faster than str.translate with a table of strings, which goes character by character.
+_ESCAPES: tuple[tuple[str, str], ...] = (
+    ("\\", "\\\\"),
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    ("`", "\\`"),
+    ("*", "\\*"),
+    ("_", "\\_"),
+    ("~", "\\~"),
+    ("[", "\\["),
+    ("]", "\\]"),
+    ("|", "\\|"),
 )
-_HEADING_ESCAPES = {**_ESCAPES, ord("#"): "\\#"}  # "## Step #" would lose its closing "#"
-# Linkify makes links of bare URLs, "www." and domain names: break each trigger with an escape.
-# A domain label may be any run of non-space characters, symbols included ("¬.ORG" links),
-# so every dot after one and before a letter is escaped; an extra escape renders the same.
-_LINKISH = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(?<=/)(/)|(?<=\S)(\.)(?=[^\W\d_])")
+_HEADING_ESCAPES = (*_ESCAPES, ("#", "\\#"))  # "## Step #" would lose its closing "#"
+# Linkify makes links of bare URLs, "www." and domain names: break each trigger with an escape
+# before it: the ":" of a scheme ("http:", "mailto:"), the second "/" of "//", and every dot
+# after a non-space and before a letter (a domain label may be any run of non-space
+# characters, symbols included: "¬.ORG" links; an extra escape renders the same).
+# Each alternative starts with the trigger itself and looks back from there, so the regex
+# engine jumps from one ".", "/" or ":" to the next instead of trying every position.
+_LINKISH = re.compile(
+    r"(?i)\.(?<=\S\.)(?=[^\W\d_])|/(?<=//)"
+    r"|:(?:(?<=\bhttp:)|(?<=\bhttps:)|(?<=\bftp:)|(?<=\bmailto:))"
+)
 _BLOCK_MARK = re.compile(r"^([#=+\->])")
 _BLOCK_STARTS = frozenset("#=+->0123456789")
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
+# A table's rule for one column ("-" and "|" starting a line are escaped already).
+_TABLE_RULE = re.compile(r":-+:?$")
 
 
-def _literal(line: str, escapes: dict[int, str] = _ESCAPES) -> str:
+def _literal(line: str, escapes: tuple[tuple[str, str], ...] = _ESCAPES) -> str:
     """One line of text escaped so Markdown shows it exactly as typed."""
-    line = _LINKISH.sub(_defuse, line.translate(escapes))
+    for char, escaped in escapes:
+        if char in line:
+            line = line.replace(char, escaped)
+    if "." in line or "/" in line or ":" in line:
+        line = _LINKISH.sub(r"\\\g<0>", line)
     if line[:1] in _BLOCK_STARTS:
         return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
     return line
-
-
-def _defuse(match: re.Match[str]) -> str:
-    return (match[1] or "") + "\\" + (match[2] or match[3] or match[4])
 
 
 def _inline(text: str, heading: bool = False) -> str:
@@ -105,6 +116,10 @@ def _block(text: str) -> str:
         # Indentation would make a code block, so it goes; a tab inside a line becomes
         # spaces (markdownlint's MD010: tabs show differently in every viewer).
         line = _literal(line.strip().expandtabs(4))
+        if _TABLE_RULE.match(line):
+            # ":-" under a line holding a "|" (escaped or not) made a one-column table:
+            # escaped, the colon no longer reads as a table's rule.
+            line = "\\" + line
         if not line and lines and not lines[-1]:
             continue  # one blank line between paragraphs is as many as Markdown shows (MD012)
         # A trailing double space is a hard break: the lines stay as they were typed.
@@ -114,9 +129,11 @@ def _block(text: str) -> str:
 
 # -- front matter -----------------------------------------------------------------------------
 
-_YAML_UNSAFE = re.compile(
-    r"[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
-)
+# What YAML does not allow raw (all but tab, newline and the printable planes: C0 and C1
+# controls, DEL, surrogates, U+FFFE and U+FFFF), and the line and paragraph separators and
+# byte order mark. Listed as the characters themselves: the same set written as "anything
+# but" the allowed ranges took 4 ms to compile, in every command that imports this module.
+_YAML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]")
 _MARKDOWN_IN_YAML = re.compile(
     r"[<>\[\]`]|(?i:(?<=https)|(?<=http)|(?<=ftp)|(?<=mailto)):|(?<=/)/|\.(?=[^\W\d_])"
 )
@@ -153,7 +170,9 @@ def _front_matter(fields: list[tuple[str, object]]) -> list[str]:
 
 # -- tags and Proctor's functions -------------------------------------------------------------
 
-_HASHTAG = re.compile(r"(?<![\w&#/\\])#([^\W\d][\w/-]*)")
+# A "#" not after a letter, "&", "#", "/" or "\\" (no "C#", "&#39;", "##", URL fragment or
+# escape). Written from the "#" and looking back, so the regex engine jumps from "#" to "#".
+_HASHTAG = re.compile(r"#(?<![\w&#/\\]#)([^\W\d][\w/-]*)")
 PROCTOR = (
     ("normative", "standards, policy, ethics and safety"),
     ("formative", "learning: skills and knowledge from the work"),
@@ -258,6 +277,10 @@ def render_markdown(
         )
     out += [f"# {_heading(_title(summary))}", ""]
     if summary.agreement.strip():
+        # Imported here: the library module reads the shipped agreement through
+        # importlib.resources, a few milliseconds no record without an agreement needs.
+        from peercircle.sessions.library.agreement import agreement_line
+
         out += [f"Agreement: {_inline(agreement_line(summary.agreement))}", ""]
     span = f"{start}–{end}" if end else f"from {start} (not ended)"
     out += [

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from peercircle.sessions.engine.clock import ns_to_seconds, seconds_to_ns
 from peercircle.sessions.engine.session import Session
-from peercircle.sessions.engine.timeline import Step, Timeline
+from peercircle.sessions.engine.timeline import Segment, Step, Timeline
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.sessions.records.actions import action_lines
 
@@ -143,9 +142,16 @@ def summarise(session: Session) -> SessionSummary:
     fmt = session.meta.format
     cycles = len(tl.steps) // max(1, len(fmt.phases))
     notes = _note_texts(session)
+    # Each step's segments and cards, gathered in one pass rather than one pass per step.
+    segments_of: dict[int, list[Segment]] = {}
+    for seg in tl.segments:
+        segments_of.setdefault(seg.step, []).append(seg)
+    cards_of: dict[int, list[str]] = {}
+    for step, deck, card in tl.cards:
+        cards_of.setdefault(step, []).append(f"{deck}: {card}")
     phases = []
     for run in tl.steps_run:
-        segments = [s for s in tl.segments if s.step == run.step]
+        segments = segments_of.get(run.step, [])
         airtime: dict[str, int] = {}
         for seg in segments:
             airtime[seg.person] = airtime.get(seg.person, 0) + seg.length_ns(active_now)
@@ -174,9 +180,7 @@ def summarise(session: Session) -> SessionSummary:
                 notes=notes.get((run.step, "shared"), ""),
                 actions=tuple(action_lines(notes.get((run.step, "action"), ""))),
                 private=notes.get((run.step, "private"), ""),
-                cards=tuple(
-                    dict.fromkeys(f"{deck}: {card}" for step, deck, card in tl.cards if step == run.step)
-                ),
+                cards=tuple(dict.fromkeys(cards_of.get(run.step, ()))),
             )
         )
     reached = {run.step for run in tl.steps_run}
@@ -274,17 +278,20 @@ def airtime_shares(airtime: dict[str, float]) -> dict[str, int]:
     whenever anyone held the floor (largest remainder: everyone gets their exact share
     rounded down, then the points left go to the largest fractions, ties to the longer
     airtime, then to the order given). Each is within 1 of its exact value."""
-    # Fractions of the floats as stored: the sums and remainders are exact, so two people
-    # with the same airtime can never be split by a rounding error.
-    seconds = {person: Fraction(max(0.0, value)) for person, value in airtime.items()}
+    # The floats as stored, exactly: each is a whole number over a power of two, so over
+    # the largest of those denominators they are all whole numbers, and the sums and
+    # remainders are exact integers: two people with the same airtime can never be split
+    # by a rounding error. (The same arithmetic as with Fraction, several times faster.)
+    ratios = [max(0.0, value).as_integer_ratio() for value in airtime.values()]
+    denominator = max((d for _, d in ratios), default=1)
+    seconds = {person: n * (denominator // d) for person, (n, d) in zip(airtime, ratios, strict=True)}
     total = sum(seconds.values())
     if total <= 0:
         return dict.fromkeys(airtime, 0)
-    exact = {person: value * 100 / total for person, value in seconds.items()}
-    shares = {person: int(value) for person, value in exact.items()}  # floor: all are >= 0
-    order = sorted(
-        enumerate(exact), key=lambda item: (-(exact[item[1]] - shares[item[1]]), -seconds[item[1]], item[0])
-    )
+    # Each exact share is shares[person] + remainder[person] / total.
+    shares = {person: value * 100 // total for person, value in seconds.items()}  # floor: all are >= 0
+    remainder = {person: value * 100 % total for person, value in seconds.items()}
+    order = sorted(enumerate(seconds), key=lambda item: (-remainder[item[1]], -seconds[item[1]], item[0]))
     for _, person in order[: 100 - sum(shares.values())]:
         shares[person] += 1
     return shares
