@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from textual.widget import Widget
+
 from peercircle.sessions.engine.clock import NS_PER_SECOND, FakeClock
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.engine.timefmt import countdown_text
@@ -203,3 +205,31 @@ async def test_each_tick_shows_the_next_second_on_the_big_countdown(
         minutes, seconds = map(int, seen[0].split(":"))
         start = minutes * 60 + seconds
         assert seen == [countdown_text(start - n) for n in range(21)]
+
+
+async def test_a_tick_redraws_the_countdown_and_nothing_else(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch
+) -> None:
+    # The prompt card set its border title on every refresh, and Textual redraws a box on
+    # each assignment: the card was drawn again every second for nothing.
+    drawn: list[str] = []
+    render_content = Widget._render_content
+
+    def counted(widget: Widget) -> object:
+        drawn.append(widget.id or type(widget).__name__)
+        return render_content(widget)
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_live(pilot, projected=True)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert screen.query_one("#card-panel").display  # the phase's prompts are up
+        await pilot.pause()
+        monkeypatch.setattr(Widget, "_render_content", counted)
+        for _ in range(5):
+            clock.advance(1)
+            screen.tick()
+            await pilot.pause()
+        monkeypatch.undo()
+    assert set(drawn) == {"countdown"} and len(drawn) == 5
