@@ -16,9 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
-from peercircle.sessions.engine.session import Session
+from peercircle.sessions.engine.clock import NS_PER_SECOND
+from peercircle.sessions.engine.session import LiveView, Session
 from peercircle.sessions.engine.timefmt import countdown_text
 from peercircle.sessions.library.decks import Deck
 from peercircle.sessions.library.formats import SpeakerMode
@@ -30,10 +32,12 @@ from peercircle.tui.screens.confirm import ConfirmScreen
 from peercircle.tui.screens.deck import HIDE, DeckScreen, card_text
 from peercircle.tui.screens.live_state import (
     FINAL_SECONDS,
+    LONGEST_WAIT_NS,
     WARNING_SECONDS,
     CardView,
     LiveState,
     live_state,
+    next_change_ns,
 )
 from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, NotesPanel, PhaseBar, SpeakerPanel
 from peercircle.tui.widgets.notes_area import cycle_proctor_tag, proctor_tag
@@ -43,6 +47,8 @@ QUIET_PRESENTER = frozenset({SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, Speake
 """Phases where the presenter does not speak, so a note line is never theirs by default."""
 SLOW_SAVE_SECONDS = 2.0
 FLASH_SECONDS = 1.5
+TICK_MARGIN_NS = 2_000_000
+"""Woken this long after a second boundary, so the text has surely changed by then."""
 
 
 class LiveScreen(PeerCircleScreen[None]):
@@ -72,6 +78,9 @@ class LiveScreen(PeerCircleScreen[None]):
         self._last_typed: int | None = None  # clock.monotonic_ns() of the last keystroke
         self.card: tuple[Deck, int] | None = None
         """The prompt card on screen: its deck and its place in the deck."""
+        self._tick_timer: Timer | None = None
+        self.next_tick_ns: int | None = None
+        """How long (session clock) until the next refresh, as last scheduled."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="live"):
@@ -86,16 +95,33 @@ class LiveScreen(PeerCircleScreen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one("#notes", TextArea).focus()
-        self.set_interval(self.app.refresh_interval, self.tick)
 
     # -- rendering -----------------------------------------------------------------------
 
     def tick(self) -> None:
+        self._tick_timer = None
         # Never move the group on under an open question (a dialog is on top).
         if self.app.screen is self and self.session.auto_advance(self._last_typed):
             self.notify("Time is up: moved to the next phase (auto-advance).", timeout=4)
             self.refresh_bindings()
         self.refresh_view()
+
+    def _schedule_tick(self, view: LiveView) -> None:
+        """Wake at the next moment the screen shows something else by itself (the next
+        second of a countdown, mostly), not on a fixed beat: a 4-a-second poll redrew
+        nothing three times in four and kept a projecting laptop busy for ninety minutes.
+        The wait is reckoned on the session's clock from the same view the panels show,
+        so the countdown cannot drift from the engine's time."""
+        wait_ns = next_change_ns(view, last_typed_ns=self._last_typed, now_ns=self.session.now_ns())
+        self.next_tick_ns = wait_ns
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+            self._tick_timer = None
+        # Tests that move a fake clock by hand call tick() themselves, and ask for no display
+        # timer with a refresh interval longer than the screen ever waits (an hour).
+        if self.app.refresh_interval * NS_PER_SECOND > LONGEST_WAIT_NS or self._closing or self._closed:
+            return
+        self._tick_timer = self.set_timer((wait_ns + TICK_MARGIN_NS) / NS_PER_SECOND, self.tick)
 
     def refresh_view(self) -> None:
         """Put the session's view into one state; the panels bound to it redraw what changed."""
@@ -126,6 +152,7 @@ class LiveScreen(PeerCircleScreen[None]):
         if view.overtime and not view.paused and self._belled_step != view.step_index:
             self._belled_step = view.step_index
             self._time_up()
+        self._schedule_tick(view)
 
     def _card_view(self) -> CardView | None:
         if self.card is None:

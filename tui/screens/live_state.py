@@ -8,14 +8,19 @@ two refreshes within the same second compare equal and no panel redraws for noth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from peercircle.sessions.engine.session import LiveView
+from peercircle.sessions.engine.clock import NS_PER_SECOND
+from peercircle.sessions.engine.session import AUTO_ADVANCE_QUIET_NS, LiveView
 from peercircle.sessions.engine.timefmt import clock_text, countdown_text
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.tui.widgets.roster import RosterEntry
 
 WARNING_SECONDS = 60
 FINAL_SECONDS = 10
+LONGEST_WAIT_NS = NS_PER_SECOND
+"""The longest the live screen goes without a refresh, whatever the clock says: what is not
+on the clock (the save status, a save error) shows within a second, as a paused screen's."""
 
 NOTE_LABELS = {
     "shared": "Shared notes",
@@ -168,3 +173,55 @@ def live_state(
         notes_hint=notes_hint,
         save_status=save_status,
     )
+
+
+WALL_STEP_NS = 1_000
+"""The wall clock's resolution (a datetime holds microseconds)."""
+
+
+def until_next_second(remaining_ns: int) -> int:
+    """Nanoseconds until a countdown at ``remaining_ns`` shows another second.
+
+    ``countdown_text`` rounds up above zero (5.3 s left reads 00:06, until 5 s left) and
+    counts whole seconds up in overtime, so the text changes each time ``remaining_ns``
+    crosses a whole second, and from zero on it counts overtime up."""
+    if remaining_ns > 0:
+        return remaining_ns % NS_PER_SECOND or NS_PER_SECOND
+    if remaining_ns == 0:
+        return 1  # 00:00 is shown at zero itself; just after it, overtime ("+00:00")
+    return NS_PER_SECOND - (-remaining_ns) % NS_PER_SECOND
+
+
+def until_next_minute(moment: datetime) -> int:
+    """Nanoseconds until a wall time moving with the clock shows another minute ('HH:MM')."""
+    into = moment.second * NS_PER_SECOND + moment.microsecond * 1_000
+    return 60 * NS_PER_SECOND - into
+
+
+def next_change_ns(view: LiveView, *, last_typed_ns: int | None, now_ns: int) -> int:
+    """Nanoseconds on the session clock until the live screen shows something else by
+    itself: the phase's countdown or the turn's reaching another second, the expected end
+    moving on a minute (while paused or in overtime it moves with the wall clock),
+    auto-advance's quiet time after the last keystroke running out. Never more than
+    ``LONGEST_WAIT_NS``. Anything done to the session (a key) refreshes at once anyway."""
+    waits = [LONGEST_WAIT_NS]
+    if not view.paused and not view.ended:
+        waits.append(until_next_second(view.remaining_ns))
+        if view.turn_remaining_ns is not None and view.speaker is not None:
+            waits.append(until_next_second(view.turn_remaining_ns))
+    if view.projected_end is not None and (view.paused or view.remaining_ns <= 0):
+        # The drift is rounded to whole minutes, so it moves on at each half minute.
+        half = 30 * NS_PER_SECOND
+        behind_ns = round(view.behind * NS_PER_SECOND)
+        # Exactly on a half minute, round() keeps the lower minute (half to even, for 30 s
+        # 'on time'), so the turn comes a step later.
+        into_half = (behind_ns + half) % (2 * half)
+        drift_wait = 2 * half - into_half if into_half else WALL_STEP_NS
+        for wall_wait in (until_next_minute(view.projected_end), drift_wait):
+            # The wall clock is read in whole microseconds: wake up to one early, not late.
+            waits.append(max(WALL_STEP_NS, wall_wait - WALL_STEP_NS))
+    if view.auto_advance and last_typed_ns is not None and view.remaining_ns <= 0:
+        quiet_left = last_typed_ns + AUTO_ADVANCE_QUIET_NS - now_ns
+        if quiet_left > 0:
+            waits.append(quiet_left)
+    return max(1, min(waits))

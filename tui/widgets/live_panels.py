@@ -294,6 +294,9 @@ class CardPanel(LivePanel):
     CardPanel #card-text { height: auto; }
     """
 
+    _border_texts: tuple[str, str] | None = None
+    """The title and subtitle last put on the border."""
+
     def compose(self) -> ComposeResult:
         yield words("card-text")
 
@@ -305,8 +308,12 @@ class CardPanel(LivePanel):
         self.set_class(bool(body or state.card), "-shown")
         self._text("#card-text", body)
         # Title and deck ride on the border, leaving every row inside for the card itself.
-        self.border_title = Text(title, style="bold")
-        self.border_subtitle = Text(subtitle) if subtitle else None
+        # Set only when they change: Textual redraws the whole box on every assignment, and
+        # the state changes every second (the countdown), which redrew the card each time.
+        if (title, subtitle) != self._border_texts:
+            self._border_texts = (title, subtitle)
+            self.border_title = Text(title, style="bold")
+            self.border_subtitle = Text(subtitle) if subtitle else None
 
 
 class NotesPanel(LivePanel):

@@ -9,15 +9,23 @@ the note holds what the person could see.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events
 from textual.actions import parse as parse_action
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
 
 from peercircle.sessions.records.export import PROCTOR
 from peercircle.sessions.text import clean_text
 from peercircle.tui.keymap import typing_actions
+
+BLINK_SECONDS = 10.0
+"""How long the cursor blinks after a key (or focus) before it stays lit: as GTK's editors do
+(gtk-cursor-blink-timeout), since a blink is a redraw twice a second for as long as the
+screen is up, and a cursor nobody is typing at needs no drawing attention to it."""
 
 PROCTOR_TAGS = tuple(name for name, _ in PROCTOR)
 """The tags the export counts for Proctor's functions, in the order the tag key gives them."""
@@ -33,6 +41,21 @@ def _proctor(match: re.Match[str]) -> str | None:
     return tag if tag in PROCTOR_TAGS else None
 
 
+class CountedRows(WrappedDocument):
+    """Textual's wrapped view of the notes, its height read in one step.
+
+    Textual 8.2.8 computes ``WrappedDocument.height`` by summing the wrapped rows of every
+    line, and the TextArea asks for it once for each row it draws: with 100 KB of notes
+    (about 900 lines) that was some 9,000 additions for each key typed, and ten times as
+    many at 1 MB, the largest single cost of a key. The view already keeps one entry per
+    wrapped row (``_offset_to_line_info``, kept in step by ``wrap`` and ``wrap_range``),
+    so its length is the same number. Only a read is changed: wrapping is Textual's own."""
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)
+
+
 class NotesArea(TextArea):
     """The editor, with the controls that work while typing run in the order they were typed.
 
@@ -44,6 +67,34 @@ class NotesArea(TextArea):
 
     typing_actions: ClassVar[dict[str, str]] = typing_actions()
     """Key -> the live screen's action, for the controls that work while typing."""
+
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        return self._wrapped_view
+
+    @wrapped_document.setter
+    def wrapped_document(self, view: WrappedDocument) -> None:
+        # TextArea makes a new WrappedDocument for each document it loads (in __init__ and
+        # load_text); each becomes a CountedRows, which adds no state of its own.
+        if type(view) is WrappedDocument:
+            view.__class__ = CountedRows
+        self._wrapped_view = view
+
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+    """Seconds, for how long ago the cursor was last woken (a test sets its own)."""
+    _blink_woken = 0.0
+
+    def _restart_blink(self) -> None:
+        # Called by TextArea on each key, on focus and after a mouse selection.
+        self._blink_woken = self.clock()
+        super()._restart_blink()
+
+    def _toggle_cursor_blink_visible(self) -> None:
+        if self.clock() - self._blink_woken >= BLINK_SECONDS:
+            # Lit and still: the blink timer is paused (no wake-ups) until the next key.
+            self._pause_blink(visible=True)
+            return
+        super()._toggle_cursor_blink_visible()
 
     async def _on_key(self, event: events.Key) -> None:
         action = self.typing_actions.get(event.key)
