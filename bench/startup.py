@@ -106,7 +106,9 @@ def headless(script: str, screen: str, *args: str) -> Callable[[], float]:
     return run
 
 
-_ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)")
+_ESCAPE = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)"
+)
 
 
 def in_terminal(argv: list[str], mark: str) -> Callable[[], float]:

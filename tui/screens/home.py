@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from peercircle.sessions.engine.timefmt import minutes_text
-from peercircle.sessions.storage.store import IndexEntry, SessionStore, StoreError
 from peercircle.tui.base import PeerCircleScreen
-from peercircle.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:  # the store is imported off the UI thread, after the first frame
+    from peercircle.sessions.storage.store import IndexEntry, SessionStore
 
 HISTORY_ROWS = 50
+LOADING = "Loading past sessions…"
+"""What the home screen says until the history is listed (off the UI thread)."""
 
 
 def damage_lines(store: SessionStore) -> list[str]:
@@ -70,24 +75,77 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
-        table.add_columns("Date", "Format", "People", "Length", "")
+        # Text, not str: a str label is parsed as markup (and loads rich's emoji table).
+        table.add_columns(*(Text(label) for label in ("Date", "Format", "People", "Length", "")))
+        # The history is listed off the UI thread once the data folder is open (after the
+        # first frame); until then the table is hidden and the screen says it is loading.
+        table.display = False
+        self.query_one("#history-empty", Static).update(LOADING)
+        self.query_one("#problems").display = False
+        self._listed = False
+        """True once the history has been shown at least once."""
 
     def on_screen_resume(self) -> None:
-        # Also runs when the screen first shows: one load of the history either way.
-        self.load_history()
+        # Back from a session or a summary: list again (the first time, folder_opened does).
+        if self._listed:
+            self.load_history()
+
+    def folder_opened(self) -> None:
+        """The app has opened the data folder: show the history it listed, the problems it
+        found, and (once the formats are read, also off the UI thread) the format files
+        that could not be read."""
+        opened = self.app.folder
+        if opened.list_problem:
+            self.notify(opened.list_problem, severity="error", markup=False)
+        self._show(opened.entries)
+        self.run_worker(
+            lambda: self.app.library,
+            name="home-formats",
+            group="home-formats",
+            thread=True,
+            exit_on_error=False,
+        )
 
     def load_history(self) -> None:
-        app = self.app
+        """List the history again, in a worker thread; the table keeps what it shows until
+        the new list is in."""
+        store = self.app.store
+
+        def listing() -> list[IndexEntry]:
+            return store.list_sessions()
+
+        self.run_worker(
+            listing,
+            name="home-history",
+            group="home-history",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker, state = event.worker, event.state
+        if worker.group == "home-formats" and state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self._show_problems(with_formats=state is WorkerState.SUCCESS)
+        elif worker.group == "home-history":
+            if state is WorkerState.SUCCESS:
+                self._show(worker.result or [])
+            elif state is WorkerState.ERROR:
+                self.notify(
+                    f"Past sessions could not be read: {worker.error}", severity="error", markup=False
+                )
+                self._show([])
+
+    @property
+    def history_listed(self) -> bool:
+        """True once the history is on screen (for tests, which wait for it)."""
+        return self._listed
+
+    def _show(self, entries: list[IndexEntry]) -> None:
         table = self.query_one("#history", DataTable)
+        keep = self._highlighted()
         table.clear()
-        try:
-            entries: list[IndexEntry] = app.store.list_sessions()
-        except (OSError, StoreError) as exc:
-            entries = []
-            self.notify(f"Past sessions could not be read: {exc}", severity="error")
-        self._show_problems()
-        # Format files are read after the first frame; their problems join the list then.
-        self.set_timer(0.3, lambda: self._show_problems(with_formats=True))
+        self._show_problems(with_formats=self.app.library_loaded)
         # The most recent sessions only: laying out a thousand rows would slow every start,
         # and 'peercircle list' shows them all.
         for e in entries[:HISTORY_ROWS]:
@@ -99,6 +157,8 @@ class HomeScreen(PeerCircleScreen[None]):
                 "" if e.ended else "not ended",
                 key=e.id,
             )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
         empty = self.query_one("#history-empty", Static)
         if not entries:
             empty.update("No sessions yet.")
@@ -111,7 +171,9 @@ class HomeScreen(PeerCircleScreen[None]):
             )
             empty.update(f"{shown}Enter opens the highlighted session; d deletes it; h searches them all.")
         table.display = bool(entries)
-        if entries:
+        first = not self._listed
+        self._listed = True
+        if entries and (first or self.focused is None):
             table.focus()
 
     def _show_problems(self, with_formats: bool = False) -> None:
@@ -126,7 +188,9 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_session", "delete_session"):
-            return not self.app.read_only
+            # Never waits for the folder: its keys are offered while it opens, and taken
+            # away if it turns out to be in use elsewhere.
+            return not self.app.known_read_only
         return True
 
     def _highlighted(self) -> str | None:
@@ -148,8 +212,10 @@ class HomeScreen(PeerCircleScreen[None]):
         yield SystemCommand("Keys: every key, grouped", "Everywhere · ? or F1", self.app.action_help)
 
     def action_delete_session(self) -> None:
+        from peercircle.tui.screens.confirm import ConfirmScreen
+
         session_id = self._highlighted()
-        if session_id is None:
+        if session_id is None or self.app.read_only:
             return
 
         def answered(yes: bool | None) -> None:
