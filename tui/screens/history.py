@@ -48,6 +48,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class HistoryScreen(PeerCircleScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    /* Search box, one status line, the list (or what to do when it is empty). */
+    #history-search { margin: 0 1; }
+    #history-status { height: 1; padding: 0 2; color: $text-muted; }
+    #history-status.-problem { color: $error; text-style: bold; }
+    #history-table { height: 1fr; margin: 0 1; }
+    #history-none { height: 1fr; padding: 1 2; }
+    #history-match { height: auto; max-height: 2; padding: 0 2; color: $text-muted; text-style: italic; }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open", show=False),

@@ -52,6 +52,17 @@ def damage_lines(store: SessionStore) -> list[str]:
 
 
 class HomeScreen(PeerCircleScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #home { padding: 1 2; }
+    #title { text-style: bold; color: $accent; }
+    #tagline { padding-bottom: 1; }
+    #problems { color: $error; padding-bottom: 1; }
+    #history-title { text-style: bold; }
+    #history { height: 1fr; }
+    #history-empty { color: $text-muted; }
+    """
+
     BINDINGS = [
         Binding("n", "new_session", "New session"),
         Binding("h", "app.history", "History & search"),
