@@ -23,6 +23,7 @@ from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.settings import Settings
 from peercircle.sessions.storage.store import SessionStore
+from peercircle.tui.app import PeerCircleApp
 from peercircle.tui.screens.history import FIRST_ROWS, HistoryScreen
 from peercircle.tui.screens.home import LOADING, HomeScreen
 from tests.past_sessions import make_app, past_session
@@ -240,3 +241,34 @@ async def test_a_long_result_is_listed_a_screenful_first_and_then_whole(
         assert keys == [row.id for row in screen.rows]
         screen.query_one("#history-search", Input).value = ""
         await wait_for(pilot, lambda: table.row_count == count, what="every session listed again")
+
+
+@pytest.mark.parametrize("theme", ["peercircle-projector", "peercircle-light"])
+async def test_a_saved_theme_is_drawn_from_the_first_frame_without_restyling_everything(
+    data_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str
+) -> None:
+    # Chosen the ordinary way, the home screen as the room sees it:
+    chosen = make_app(data_dir, clock, tmp_path)
+    async with chosen.run_test(size=(100, 30)) as pilot:
+        chosen.theme = theme
+        await wait_for_home(pilot)
+        await settle_workers(pilot)
+        expected = chosen.export_screenshot()
+    assert Settings.load(data_dir).theme == theme
+    refreshes: list[str] = []
+    refresh_css = PeerCircleApp.refresh_css
+
+    def counting(self: PeerCircleApp, *args, **kwargs) -> None:
+        refreshes.append(self.theme)
+        refresh_css(self, *args, **kwargs)
+
+    monkeypatch.setattr(PeerCircleApp, "refresh_css", counting)
+    again = make_app(data_dir, clock, tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await wait_for_home(pilot)
+        await settle_workers(pilot)
+        # Before: set once the app ran, which parsed every stylesheet again and restyled
+        # every widget before the first frame.
+        assert refreshes == []
+        assert again.theme == theme
+        assert again.export_screenshot() == expected

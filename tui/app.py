@@ -190,6 +190,7 @@ class PeerCircleApp(App[None]):
         """Projector view: nothing meant for the facilitator alone is on screen."""
         for theme in THEMES:
             self.register_theme(theme)
+        self._choose_saved_theme()
         # SIGHUP and SIGTERM (see _watch_for_terminal_close).
         self._signal_handlers: dict[int, Any] = {}
         self._signal_loop: asyncio.AbstractEventLoop | None = None
@@ -384,10 +385,26 @@ class PeerCircleApp(App[None]):
         except OSError as exc:
             problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")
 
-    def _restore_theme(self) -> None:
+    def _choose_saved_theme(self) -> None:
+        """The theme last chosen, set before the stylesheet is first parsed.
+
+        Setting ``theme`` the ordinary way once the app runs makes Textual parse every
+        stylesheet again and restyle every widget: 100-250 ms before the first frame for
+        everyone who had chosen a theme. Here the theme is set without its watcher, and what
+        the watcher does that matters before anything is styled is done by hand: the CSS
+        variables, the mode classes, and the ANSI colours of a light theme."""
         saved = Settings.load(self.data_dir).theme
-        if saved and saved in self.available_themes:
-            self.theme = saved
+        if not saved or saved == self.theme or saved not in self.available_themes:
+            return
+        self.set_reactive(App.theme, saved)
+        theme = self.current_theme
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)  # Textual 8.2.8, pinned (pyproject)
+
+    def _restore_theme(self) -> None:
         self.theme_changed_signal.subscribe(self, self._keep_theme)
 
     def _keep_theme(self, theme: Theme) -> None:
