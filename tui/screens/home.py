@@ -71,30 +71,31 @@ class HomeScreen(PeerCircleScreen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    _listed = False
+    """True once the history has been shown at least once (a class default: Textual may
+    send ScreenResume before Mount)."""
+
     def compose(self) -> ComposeResult:
+        # The history is listed off the UI thread once the data folder is open (after the
+        # first frame); until then the table and the problems are hidden and the screen
+        # says it is loading. Set here, not in on_mount: the first frame may come first.
+        problems = Static("", id="problems")
+        problems.display = False
+        table: DataTable[str | Text] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table.display = False
+        # Text, not str: a str label is parsed as markup (and loads rich's emoji table).
+        table.add_columns(*(Text(label) for label in ("Date", "Format", "People", "Length", "")))
         with Vertical(id="home"):
             yield Static("peercircle", id="title")
             yield Static(
                 "Peer-group supervision, timed and fair. Press [b]n[/b] to start a session.",
                 id="tagline",
             )
-            yield Static("", id="problems")
+            yield problems
             yield Static("Past sessions", id="history-title")
-            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="history-empty")
+            yield table
+            yield Static(LOADING, id="history-empty")
         yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#history", DataTable)
-        # Text, not str: a str label is parsed as markup (and loads rich's emoji table).
-        table.add_columns(*(Text(label) for label in ("Date", "Format", "People", "Length", "")))
-        # The history is listed off the UI thread once the data folder is open (after the
-        # first frame); until then the table is hidden and the screen says it is loading.
-        table.display = False
-        self.query_one("#history-empty", Static).update(LOADING)
-        self.query_one("#problems").display = False
-        self._listed = False
-        """True once the history has been shown at least once."""
 
     def on_screen_resume(self) -> None:
         # Back from a session or a summary: list again (the first time, folder_opened does).
