@@ -9,13 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from peercircle.sessions.engine.timefmt import minutes_text
 from peercircle.tui.base import PeerCircleScreen
 
 if TYPE_CHECKING:  # the store is imported off the UI thread, after the first frame
+    from textual.widgets import DataTable
+
     from peercircle.sessions.storage.store import IndexEntry, SessionStore
 
 HISTORY_ROWS = 50
@@ -77,14 +79,12 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def compose(self) -> ComposeResult:
         # The history is listed off the UI thread once the data folder is open (after the
-        # first frame); until then the table and the problems are hidden and the screen
-        # says it is loading. Set here, not in on_mount: the first frame may come first.
+        # first frame); until then the screen says it is loading, and the table is not
+        # there at all: even hidden, a DataTable was a third of home's first frame (its
+        # styles and parts). It is put in its place, the same table, once there is a list.
+        # Hidden here, not in on_mount: the first frame may come first.
         problems = Static("", id="problems")
         problems.display = False
-        table: DataTable[str | Text] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        table.display = False
-        # Text, not str: a str label is parsed as markup (and loads rich's emoji table).
-        table.add_columns(*(Text(label) for label in ("Date", "Format", "People", "Length", "")))
         with Vertical(id="home"):
             yield Static("peercircle", id="title")
             yield Static(
@@ -93,9 +93,21 @@ class HomeScreen(PeerCircleScreen[None]):
             )
             yield problems
             yield Static("Past sessions", id="history-title")
-            yield table
             yield Static(LOADING, id="history-empty")
         yield Footer()
+
+    def _table(self, make: bool = False) -> DataTable[str | Text] | None:
+        """The history's table; None before the history was first listed, unless ``make``."""
+        from textual.widgets import DataTable
+
+        found = self.query("#history").results(DataTable)
+        table = next(iter(found), None)
+        if table is None and make:
+            table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            # Text, not str: a str label is parsed as markup (and loads rich's emoji table).
+            table.add_columns(*(Text(label) for label in ("Date", "Format", "People", "Length", "")))
+            self.query_one("#home").mount(table, before="#history-empty")
+        return table
 
     def on_screen_resume(self) -> None:
         # Back from a session or a summary: list again (the first time, folder_opened does).
@@ -154,8 +166,9 @@ class HomeScreen(PeerCircleScreen[None]):
         return self._listed
 
     def _show(self, entries: list[IndexEntry]) -> None:
-        table = self.query_one("#history", DataTable)
         keep = self._highlighted()
+        table = self._table(make=True)
+        assert table is not None
         table.clear()
         self._show_problems(with_formats=self.app.library_loaded)
         # The most recent sessions only: laying out a thousand rows would slow every start,
@@ -206,8 +219,8 @@ class HomeScreen(PeerCircleScreen[None]):
         return True
 
     def _highlighted(self) -> str | None:
-        table = self.query_one("#history", DataTable)
-        if not table.row_count:
+        table = self._table()
+        if table is None or not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
