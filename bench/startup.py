@@ -49,7 +49,7 @@ from textual.app import App
 _display = App._display
 def _first(self, screen, renderable):
     if renderable is not None and not self._batch_count and type(screen).__name__ == SCREEN:
-        print(time.monotonic(), flush=True)
+        print(time.monotonic(), time.process_time(), flush=True)
         self.exit()
     return _display(self, screen, renderable)
 App._display = _first
@@ -88,7 +88,12 @@ asyncio.run(main())
 """
 
 
-def headless(script: str, screen: str, *args: str) -> Callable[[], float]:
+CPU: dict[str, list[float]] = {}
+"""CPU seconds each headless case used up to its first frame (interpreter start included):
+less swayed than the wall clock by what else the machine runs, and shown beside it."""
+
+
+def headless(script: str, screen: str, *args: str, label: str = "") -> Callable[[], float]:
     """A run of ``script`` without a terminal: seconds from spawn to its first frame."""
     code = f"SCREEN = {screen!r}\n{FIRST_FRAME}\n{script}"
 
@@ -101,7 +106,9 @@ def headless(script: str, screen: str, *args: str) -> Callable[[], float]:
             cwd=ROOT,
             check=True,
         )
-        return float(out.stdout.split()[0]) - started
+        shown, cpu = (float(x) for x in out.stdout.split()[:2])
+        CPU.setdefault(label, []).append(cpu)
+        return shown - started
 
     return run
 
@@ -192,14 +199,14 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
     print(machine())
     compile_sources()
-    bare_headless = headless(BARE, "Screen")
+    bare_headless = headless(BARE, "Screen", label="bare")
     bare_terminal = in_terminal([sys.executable, "-c", BARE, "terminal"], BARE_MARK)
     rows: list[tuple[str, str, Stats, Stats, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for count in HISTORY_SIZES:
             # A private copy: the app takes the folder's lock and tidies the folder.
             folder = copy_of(history_folder(count), Path(tmp) / str(count))
-            ours_headless = headless(PEERCIRCLE_HEADLESS, "HomeScreen", str(folder))
+            ours_headless = headless(PEERCIRCLE_HEADLESS, "HomeScreen", str(folder), label=str(count))
             ours_terminal = in_terminal(
                 [sys.executable, "-m", "peercircle.tui", "--data-dir", str(folder)], HOME_MARK
             )
@@ -212,6 +219,11 @@ def main() -> None:
                 print(f"{count:>6} sessions, {how}: bare {stats['baseline'].ms()}", flush=True)
                 print(f"{'':>6}           {'':>{len(how)}}  ours {stats['peercircle'].ms()}", flush=True)
                 rows.append((how, f"{count:,}", stats["baseline"], stats["peercircle"], GOALS[count]))
+    bare_cpu = Stats(tuple(CPU["bare"]))
+    print(f"CPU to the first frame, headless: bare Textual app {bare_cpu.ms()}")
+    for count in HISTORY_SIZES:
+        cpu = Stats(tuple(CPU[str(count)]))
+        print(f"  peercircle, {count:,} sessions: {cpu.ms()} ({cpu.median / bare_cpu.median:.2f}x)")
     for how, count, base, ours, goal in rows:
         ratio = ours.median / base.median
         figure(
