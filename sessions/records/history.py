@@ -253,7 +253,7 @@ def fold(text: str) -> str:
     reorder are all dropped), so the ASCII of a note (nearly all of it) is lowered in one
     call and only each run of other characters is folded in Python, each character once
     per process. The answer is the one folding the whole text at once gives
-    (tests/test_search_speed.py); that took most of the time of a first search."""
+    (tests/test_fast_start.py); that took most of the time of a first search."""
     if text.isascii():
         return text.lower()
     # bytes.lower() changes A-Z only; every byte of a multi-byte character is 0x80 or more.
@@ -334,13 +334,12 @@ def _read_note_text(store: SessionStore, path: str, session_id: str) -> str:
     Only the notes table is decoded, found by its key: the session's details and events
     (a third of a file and more) are skipped, and no ``Note`` is built. Anything unexpected
     (no notes key, two, a note of another shape) is read by the store after all, so what is
-    found is what ``SessionStore.read_notes`` would give (tests/test_search_speed.py)."""
+    found is what ``SessionStore.read_notes`` would give (tests/test_fast_start.py)."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read(_WHOLE_FILE_FROM + 1)
     if len(text) <= _WHOLE_FILE_FROM:
         at = text.find(_NOTES_KEY)
-        keys = [] if at < 0 else [at] if at == text.rfind(_NOTES_KEY) else [at, -1]
-        if len(keys) == 1 and text[at - 1 : at] in ("{", ","):
+        if at > 0 and at == text.rfind(_NOTES_KEY) and text[at - 1] in "{,":
             table, _ = _DECODER.raw_decode(text, at + len(_NOTES_KEY))
             if isinstance(table, dict) and all(_note_shaped(note) for note in table.values()):
                 return fold(
@@ -350,7 +349,7 @@ def _read_note_text(store: SessionStore, path: str, session_id: str) -> str:
                         if note.get("kind", "shared") != PRIVATE
                     )
                 )
-        elif not keys and text.lstrip().startswith("{") and '"notes"' not in text:
+        elif at < 0 and text.lstrip().startswith("{") and '"notes"' not in text:
             return ""  # a session with no notes table (nothing was written yet)
     notes = store.read_notes(session_id)
     return fold("\n".join(n.text for n in notes if n.kind != PRIVATE))
