@@ -23,7 +23,7 @@ from peercircle.sessions.storage.store import SessionStore
 from tests.commands import cli
 from tests.conftest import GROUP
 from tests.scenes import make_app
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_home
 
 
 def record(data_dir: Path, als: Format, clock: FakeClock, note: str = "Notes") -> Session:
@@ -169,6 +169,7 @@ async def test_home_says_in_one_line_how_many_files_are_damaged_where_and_what_t
     (data_dir / "sessions" / "20261120-0900-dead.json").write_bytes(b"")
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_home(pilot)  # listed after the first frame, the table with it
         table = app.screen.query_one("#history", DataTable)
         await wait_for(pilot, lambda: table.row_count == 1, what="the history without the damaged files")
         problems = app.screen.query_one("#problems", Static)

@@ -150,13 +150,13 @@ def test_repeated_searches_read_each_file_once_until_it_changes(
     store: SessionStore, three: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[str] = []
-    real = SessionStore.read_notes
+    real = history._read_note_text  # reads the notes table of a session file
 
-    def counting(self: SessionStore, session_id: str) -> list[Note]:
+    def counting(store: SessionStore, path: str, session_id: str) -> str:
         reads.append(session_id)
-        return real(self, session_id)
+        return real(store, path, session_id)
 
-    monkeypatch.setattr(SessionStore, "read_notes", counting)
+    monkeypatch.setattr(history, "_read_note_text", counting)
     search(store, "strategy")
     assert sorted(reads) == sorted(three.values())
     reads.clear()

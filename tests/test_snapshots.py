@@ -22,7 +22,7 @@ from peercircle.tui.app import PeerCircleApp
 from peercircle.tui.screens.group import GroupScreen
 from tests.scenes import start_live
 from tests.screen_text import shown_text
-from tests.waiting import settle_workers, wait_for
+from tests.waiting import settle_workers, wait_for, wait_for_home
 
 SIZES = [(80, 24), (160, 45)]
 ROOM_SIZE = (200, 60)
@@ -110,7 +110,8 @@ async def _group(pilot, names: str) -> None:
 
 
 async def home(pilot) -> None:
-    await pilot.pause()
+    await wait_for_home(pilot)  # the history is listed after the first frame
+    await settle_workers(pilot)  # and the format files read, for the problems line
 
 
 async def choose_format(pilot) -> None:

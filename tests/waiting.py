@@ -52,3 +52,16 @@ async def wait_for_command(pilot, title: str) -> None:
         return title in getattr(prompt, "plain", str(prompt))
 
     await wait_for(pilot, found, what=f"the command palette to offer {title!r}")
+
+
+async def wait_for_home(pilot) -> None:
+    """Wait until the home screen shows the history: the data folder is opened, and the
+    history listed, off the UI thread after the first frame (so a test that looks at the
+    list, the problems above it or the resume offer waits for this first)."""
+    from peercircle.tui.screens.home import HomeScreen
+
+    def listed() -> bool:
+        home = next((s for s in pilot.app.screen_stack if isinstance(s, HomeScreen)), None)
+        return home is not None and home.history_listed
+
+    await wait_for(pilot, listed, what="the home screen to list the history")

@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -18,30 +19,33 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
+# Only what the first frame needs is imported here. The store, the folder lock (filelock),
+# the session engine and every screen but home are imported where they are first used:
+# together they were a third of the time to the first frame, and none of it is drawn there.
+from peercircle.sessions.engine.clock import Clock, SystemClock
+from peercircle.sessions.files import size_text
+from peercircle.sessions.storage.layout import DataFolder
+from peercircle.sessions.storage.settings import Settings
+from peercircle.sessions.text import clean_text
+from peercircle.tui.screens.home import HomeScreen
+from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from peercircle.tui.themes import THEMES
+
 if TYPE_CHECKING:
+    from peercircle.sessions.engine.session import Session
     from peercircle.sessions.library.decks import DeckLibrary
     from peercircle.sessions.library.format_file import Library
     from peercircle.sessions.library.formats import Format
     from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.sessions.storage.lock import FolderLock
+    from peercircle.sessions.storage.store import IndexEntry, SessionStore
     from peercircle.tui.screens.agreement import Agreed
     from peercircle.tui.screens.choose_format import ChooseFormatScreen
     from peercircle.tui.screens.group import GroupChoice, GroupScreen
-
-from peercircle.sessions.engine.clock import Clock, SystemClock
-from peercircle.sessions.engine.session import Session
-from peercircle.sessions.files import ensure_private_dir, size_text
-from peercircle.sessions.storage.layout import DataFolder
-from peercircle.sessions.storage.lock import FolderLock
-from peercircle.sessions.storage.settings import Settings
-from peercircle.sessions.storage.store import SessionStore, StoreError
-from peercircle.sessions.text import clean_text
-from peercircle.tui.screens.confirm import ConfirmScreen
-from peercircle.tui.screens.home import HomeScreen
-from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from peercircle.tui.themes import THEMES
 
 Answer = TypeVar("Answer")
 
@@ -76,6 +80,80 @@ def _unexpected(exc: Exception) -> str:
     return f"The session could not be read ({exc.__class__.__name__}: {exc})."
 
 
+@dataclass
+class OpenFolder:
+    """The data folder once it is open: what the first frame does not wait for."""
+
+    store: SessionStore
+    lock: FolderLock
+    problems: list[str] = field(default_factory=list)
+    """What the home screen must tell the user before anything else (a busy folder, a bad
+    setting, sessions the retention setting deleted); more may be added later."""
+    entries: list[IndexEntry] = field(default_factory=list)
+    """The history as listed once the folder was tidied, newest first."""
+    list_problem: str | None = None
+    """Why the history could not be listed, when it could not."""
+
+
+class FolderOpened(Message):
+    """Posted to the app (from the opening thread) once the data folder is open."""
+
+
+class _FolderOpening:
+    """Opens the data folder on a thread of its own, started after the first frame.
+
+    Taking the folder's lock, tidying the folder, the retention purge and listing the history
+    all grow with the history (or import modules the first frame does not need), so none of
+    them runs before the first paint. Anything that needs the folder asks ``wait()``: from
+    the UI thread that waits for the opening (a fraction of a second, and only for a key
+    pressed at once), so a session can never start, nor a file be deleted, before the lock
+    is held and the purge is over. Never a Textual worker: those start on the event loop,
+    which a UI thread waiting here would never get back to."""
+
+    def __init__(self, open_folder: Callable[[], OpenFolder], opened: Callable[[], None]) -> None:
+        self._open_folder = open_folder
+        self._opened = opened
+        self._guard = threading.Lock()
+        self._done = threading.Event()
+        self._started = False
+        self.result: OpenFolder | None = None
+
+    def start(self) -> bool:
+        """Open the folder in the background; False when that has been started already."""
+        with self._guard:
+            if self._started:
+                return False
+            self._started = True
+        threading.Thread(target=self._run, name="peercircle-open-folder", daemon=True).start()
+        return True
+
+    def wait(self) -> OpenFolder:
+        """The open folder, opening it here and now if nothing has started to yet."""
+        with self._guard:
+            run_here = not self._started
+            self._started = True
+        if run_here:
+            self._run()
+        self._done.wait()
+        assert self.result is not None  # _run always leaves one
+        return self.result
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    def _run(self) -> None:
+        try:
+            self.result = self._open_folder()
+        finally:
+            self._done.set()
+        self._opened()
+
+
 class PeerCircleApp(App[None]):
     TITLE = "peercircle"
     CSS_PATH = "peercircle.tcss"
@@ -96,20 +174,23 @@ class PeerCircleApp(App[None]):
         self.export_dir = export_dir or DataFolder(self.data_dir).export_dir()
         self.clock: Clock = clock or SystemClock()
         self.refresh_interval = refresh_interval
-        self.store = SessionStore(self.data_dir, writer=False)
-        self.lock = FolderLock(self.data_dir)
+        self._folder = _FolderOpening(self._open_data_folder, self._post_opened)
+        self._folder_shown = False
+        """True once the home screen has been told the folder is open (it is told once)."""
         self._library: Library | None = None
         self._decks: DeckLibrary | None = None
+        # The home screen reads the formats on a worker thread after the first frame, and a
+        # key may ask for them on the UI thread meanwhile: they are read once, not twice.
+        self._library_lock = threading.RLock()
         self.autosaver: Autosaver | None = None
         self.unsaved: list[Autosaver] = []
         """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
         self.projector = False
         """Projector view: nothing meant for the facilitator alone is on screen."""
-        self.startup_problems: list[str] = []
-        """What the home screen must tell the user before anything else."""
         for theme in THEMES:
             self.register_theme(theme)
+        self._choose_saved_theme()
         # SIGHUP and SIGTERM (see _watch_for_terminal_close).
         self._signal_handlers: dict[int, Any] = {}
         self._signal_loop: asyncio.AbstractEventLoop | None = None
@@ -141,89 +222,189 @@ class PeerCircleApp(App[None]):
     def library(self) -> Library:
         """Built-in and user formats, read the first time they are needed (not before the
         first screen: parsing them is start-up time nobody needs to wait for)."""
-        if self._library is None:
-            from peercircle.sessions.library.format_file import load_library
+        with self._library_lock:
+            if self._library is None:
+                from peercircle.sessions.library.format_file import load_library
 
-            self._library = load_library(DataFolder(self.data_dir).formats, self.deck_cards())
-        return self._library
+                self._library = load_library(DataFolder(self.data_dir).formats, self.deck_cards())
+            return self._library
+
+    @property
+    def library_loaded(self) -> bool:
+        """True once the formats have been read (never waits)."""
+        return self._library is not None
 
     @property
     def decks(self) -> DeckLibrary:
         """Built-in prompt decks plus the facilitator's own (``<data>/decks``), read once."""
-        if self._decks is None:
-            from peercircle.sessions.library.decks import load_decks
+        with self._library_lock:
+            if self._decks is None:
+                from peercircle.sessions.library.decks import load_decks
 
-            self._decks = load_decks(DataFolder(self.data_dir).decks)
-        return self._decks
+                self._decks = load_decks(DataFolder(self.data_dir).decks)
+            return self._decks
 
     def deck_cards(self) -> dict[str, list[str]]:
         return self.decks.card_titles()
 
     def reload_library(self) -> Library:
         """Read the formats again (after the facilitator saved one of their own)."""
-        self._library = None
-        return self.library
+        with self._library_lock:
+            self._library = None
+            return self.library
+
+    # -- the data folder ------------------------------------------------------------------
+
+    @property
+    def folder(self) -> OpenFolder:
+        """The data folder, waiting for it to be opened if that is still going on."""
+        return self._folder.wait()
+
+    @property
+    def folder_is_open(self) -> bool:
+        """True once the data folder is open (never waits)."""
+        return self._folder.done
+
+    @property
+    def store(self) -> SessionStore:
+        return self.folder.store
+
+    @property
+    def lock(self) -> FolderLock:
+        return self.folder.lock
+
+    @property
+    def startup_problems(self) -> list[str]:
+        """What the home screen must tell the user before anything else."""
+        return self.folder.problems
 
     @property
     def read_only(self) -> bool:
         return not self.store.writer
 
+    @property
+    def known_read_only(self) -> bool:
+        """True only once the folder is known to be in use elsewhere (never waits): the home
+        screen's keys are offered as usual while the folder is being opened."""
+        opened = self._folder.result
+        return opened is not None and not opened.store.writer
+
     def on_mount(self) -> None:
-        self._open_data_folder()
         self._restore_theme()
         self._watch_for_terminal_close()
         self.push_screen(HomeScreen())
-        if not self.read_only:
-            self.call_after_refresh(self.offer_resume)
+        # After the first frame: nothing that grows with the history is drawn in it.
+        self.call_after_refresh(self._start_opening)
 
-    def _open_data_folder(self) -> None:
-        """Take the folder's lock (or go read-only), tidy it, and apply the retention setting."""
+    def _start_opening(self) -> None:
+        if not self._folder.start() and self._folder.done:
+            # Opened already, by something that asked for the store before the app ran.
+            self.post_message(FolderOpened())
+
+    def _post_opened(self) -> None:
+        """Wherever the folder was opened: tell the UI thread, once the app runs."""
+        if not self.is_running:
+            return  # asked for before the app ran: _start_opening tells it
+        with contextlib.suppress(RuntimeError):  # the app has closed its loop: nobody to tell
+            self.post_message(FolderOpened())
+
+    def on_folder_opened(self, message: FolderOpened) -> None:
+        if self._folder_shown:
+            return
+        self._folder_shown = True
+        self.refresh_bindings()  # a busy folder takes n and d away
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if home is not None:
+            home.folder_opened()
+        if not self.read_only and isinstance(self.screen, HomeScreen):
+            # Only over home: keys pressed while the folder opened (n) are not interrupted;
+            # a session left running is marked "not ended" and offers to resume when opened.
+            self.offer_resume()
+
+    def _open_data_folder(self) -> OpenFolder:
+        """Take the folder's lock (or go read-only), tidy it, apply the retention setting and
+        list the history; on the opening thread (see _FolderOpening)."""
+        from peercircle.sessions.files import ensure_private_dir
+        from peercircle.sessions.storage.lock import FolderLock
+        from peercircle.sessions.storage.store import SessionStore, StoreError
+
+        opened = OpenFolder(SessionStore(self.data_dir, writer=False), FolderLock(self.data_dir))
+        try:
+            self._take_and_tidy(opened, ensure_private_dir)
+        except Exception as exc:  # never a traceback on the way in; say what happened
+            opened.problems.append(f"The data folder could not be opened ({exc.__class__.__name__}: {exc}).")
+        try:
+            opened.entries = opened.store.list_sessions()
+        except (OSError, StoreError) as exc:
+            opened.list_problem = f"Past sessions could not be read: {exc}"
+        except Exception as exc:
+            opened.list_problem = f"Past sessions could not be read ({exc.__class__.__name__}: {exc})."
+        return opened
+
+    def _take_and_tidy(self, opened: OpenFolder, ensure_private_dir: Callable[[Path], object]) -> None:
+        problems, store, lock = opened.problems, opened.store, opened.lock
         try:
             ensure_private_dir(self.data_dir)
-            holder = self.lock.acquire()
+            holder = lock.acquire()
         except OSError as exc:
-            self.startup_problems.append(
+            problems.append(
                 f"The data folder {self.data_dir} cannot be used ({exc.strerror or exc}). "
                 "New notes cannot be saved; start peercircle with --data-dir pointing at a writable folder."
             )
             return
         if holder is not None:
             who = f"process {holder}" if holder else "another process"
-            self.startup_problems.append(
+            problems.append(
                 f"This data folder is in use by another peercircle ({who}). Past sessions open "
                 "read-only here and no new session can start; close the other one to run a session."
             )
             return
-        if self.lock.took_over_from:
-            self.startup_problems.append(
-                f"peercircle (process {self.lock.took_over_from}) stopped without closing; "
+        if lock.took_over_from:
+            problems.append(
+                f"peercircle (process {lock.took_over_from}) stopped without closing; "
                 "its lock on the data folder was taken over."
             )
-        self.store.writer = True
+        store.writer = True
         try:
-            self.store.prepare()
+            store.prepare()
             settings, problem = Settings.load_checked(self.data_dir)
             if problem:
-                self.startup_problems.append(problem)
+                problems.append(problem)
             days = settings.retention_days
             if days:
-                purged = self.store.purge(days, self.clock.now())
+                purged = store.purge(days, self.clock.now())
                 if purged:
-                    self.startup_problems.append(
+                    problems.append(
                         f"{len(purged)} session(s) older than {days} days were deleted (retention setting)."
                     )
-                if self.store.deleted_damaged:
-                    self.startup_problems.append(
-                        f"{len(self.store.deleted_damaged)} damaged file(s) older than {days} days were "
-                        f"deleted from {self.store.quarantine_dir} (retention setting)."
+                if store.deleted_damaged:
+                    problems.append(
+                        f"{len(store.deleted_damaged)} damaged file(s) older than {days} days were "
+                        f"deleted from {store.quarantine_dir} (retention setting)."
                     )
         except OSError as exc:
-            self.startup_problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")
+            problems.append(f"The data folder could not be tidied ({exc.strerror or exc}).")
+
+    def _choose_saved_theme(self) -> None:
+        """The theme last chosen, set before the stylesheet is first parsed.
+
+        Setting ``theme`` the ordinary way once the app runs makes Textual parse every
+        stylesheet again and restyle every widget: 100-250 ms before the first frame for
+        everyone who had chosen a theme. Here the theme is set without its watcher, and what
+        the watcher does that matters before anything is styled is done by hand: the CSS
+        variables, the mode classes, and the ANSI colours of a light theme."""
+        saved = Settings.load(self.data_dir).theme
+        if not saved or saved == self.theme or saved not in self.available_themes:
+            return
+        self.set_reactive(App.theme, saved)
+        theme = self.current_theme
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)  # Textual 8.2.8, pinned (pyproject)
 
     def _restore_theme(self) -> None:
-        saved = Settings.load(self.data_dir).theme
-        if saved and saved in self.available_themes:
-            self.theme = saved
         self.theme_changed_signal.subscribe(self, self._keep_theme)
 
     def _keep_theme(self, theme: Theme) -> None:
@@ -289,8 +470,10 @@ class PeerCircleApp(App[None]):
             saved = saver.close(timeout=SAVE_TIMEOUT)
         for other in list(self.unsaved):
             saved = other.flush(timeout=SAVE_TIMEOUT) and saved
-        with contextlib.suppress(OSError):
-            self.lock.release()
+        opened = self._folder.result
+        if opened is not None:
+            with contextlib.suppress(OSError):
+                opened.lock.release()
         return saved
 
     def _restore_terminal(self) -> None:
@@ -346,6 +529,8 @@ class PeerCircleApp(App[None]):
         waiting = [e for e in self.store.list_sessions() if not e.ended]
         if not waiting:
             return
+        from peercircle.tui.screens.confirm import ConfirmScreen
+
         entry = waiting[0]
         started = entry.created[11:16]
 
@@ -396,6 +581,7 @@ class PeerCircleApp(App[None]):
         return self._with_session(session_id, self._show_past, "Cannot open", failed)
 
     def _show_past(self, session: Session) -> None:
+        from peercircle.tui.screens.confirm import ConfirmScreen
         from peercircle.tui.screens.summary import SummaryScreen
 
         if session.ended or self.read_only or self.autosaver is not None:
@@ -432,6 +618,9 @@ class PeerCircleApp(App[None]):
         read is reported under ``title``. A small file is read here and now (milliseconds:
         quicker than a round trip to another thread, and nothing flashes on screen); a big
         one in the background, behind a message saying so, so the app keeps answering."""
+        from peercircle.sessions.engine.session import Session
+        from peercircle.sessions.storage.store import StoreError
+
         size = self.store.size_of(session_id)
         if size < OPEN_IN_BACKGROUND:
             try:
@@ -480,6 +669,13 @@ class PeerCircleApp(App[None]):
     def set_up_session(self) -> None:
         """Start setting up a new session (home's n)."""
         from peercircle.tui.screens.choose_format import ChooseFormatScreen
+
+        if self.read_only:  # waits for the folder: n may come before it was opened
+            self.notify(
+                "This data folder is in use by another peercircle: no new session can start here.",
+                severity="warning",
+            )
+            return
 
         choose = ChooseFormatScreen()
         self._ask(choose, partial(self._format_chosen, choose))
@@ -542,6 +738,7 @@ class PeerCircleApp(App[None]):
         ``projected`` is the facilitator's answer to who can see this screen: True (the
         room) starts in projector view, where private notes are hidden. It defaults to
         True so that a caller who does not ask can never put private notes on the wall."""
+        from peercircle.sessions.engine.session import Session
         from peercircle.tui.screens.live import LiveScreen
 
         session = Session.new(
@@ -576,6 +773,8 @@ class PeerCircleApp(App[None]):
         return next((s.error for s in savers if s.error), "writing is slow" if savers else None)
 
     async def action_quit(self) -> None:
+        from peercircle.tui.screens.confirm import ConfirmScreen
+
         saver = self.autosaver
         if (saver is None or saver.flush(timeout=3)) and self.save_problem() is None:
             self.save_and_exit()
@@ -596,7 +795,8 @@ class PeerCircleApp(App[None]):
 
     def on_unmount(self) -> None:
         self.finish_recording()
-        self.lock.release()
+        if self._folder.started:  # an app closed before its first frame never took the lock
+            self.lock.release()
         for sig, handler in self._signal_handlers.items():
             signal.signal(sig, handler)
         self._unmounted.set()

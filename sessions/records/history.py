@@ -10,19 +10,24 @@ and accents and accepts the start of a word, so results narrow as the facilitato
 
 The index answers everything but the note text. Note text is read from the session files
 once and kept, keyed by each file's modification time and size, so a search repeated
-while typing costs a ``stat`` per session and a substring test.
+while typing costs a ``stat`` per session and a substring test. Only the notes table of a
+file is decoded (see ``_read_note_text``), and the history screen starts reading every
+file the moment it opens (``warm``), oldest first, while a search reads newest first: the
+two meet in the middle, and no file is read twice.
 """
 
 from __future__ import annotations
 
 import calendar
 import functools
+import json
 import os
 import re
 import threading
+import time
 import unicodedata
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -200,14 +205,22 @@ def search_query(store: SessionStore, query: Query | str) -> list[HistoryRow]:
     return [HistoryRow.from_entry(e) for e in rows]
 
 
-def warm(store: SessionStore) -> None:
-    """Read every session's note text now (in a worker thread, when the history opens), so
-    the first word typed is answered as fast as the rest."""
+def warm(store: SessionStore, stop: Callable[[], bool] = lambda: False) -> None:
+    """Read every session's note text now (in a worker thread, as the history opens), so
+    the first word typed is answered as fast as the rest. Oldest first: a search reads the
+    newest first, so when one starts meanwhile the two share the work instead of doing it
+    twice. ``stop`` is asked between files (the history was closed: leave the rest)."""
     texts = _NoteTexts.of(store)
     folder = os.fspath(store.sessions_dir)
     entries = store.list_sessions()
-    for entry in entries:
+    for entry in reversed(entries):
+        if stop():
+            return
         texts.get(store, folder, entry.id)
+        # Hand the interpreter lock over between files: a thread that keeps it waits out the
+        # switch interval (5 ms) each time the UI thread asks for it, so the UI ran at half
+        # speed while this went on.
+        time.sleep(0)
     texts.forget_all_but({e.id for e in entries})
 
 
@@ -234,10 +247,30 @@ def matching_line(store: SessionStore, session_id: str, query: Query | str, widt
 
 
 def fold(text: str) -> str:
-    """Text as searching compares it: case and accents ignored."""
+    """Text as searching compares it: case and accents ignored.
+
+    Folding is a character at a time (case folding is, and the marks that decomposing could
+    reorder are all dropped), so the ASCII of a note (nearly all of it) is lowered in one
+    call and only each run of other characters is folded in Python, each character once
+    per process. The answer is the one folding the whole text at once gives
+    (tests/test_fast_start.py); that took most of the time of a first search."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # bytes.lower() changes A-Z only; every byte of a multi-byte character is 0x80 or more.
+    lowered = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    return _NON_ASCII.sub(_fold_run, lowered)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return "".join(map(_fold_char, match.group()))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -283,6 +316,56 @@ def _cut(line: str, at: int, width: int) -> str:
     return ("…" if start else "") + cut + ("…" if start + width < len(line) else "")
 
 
+_NOTES_KEY = '"notes":'
+"""The notes table's key as the store writes it (compact JSON). Inside a string a quote is
+always escaped, so ``"notes":`` after ``{`` or ``,`` can only be a key named "notes"; a
+session file has one, at the top (no other part of a session has a field of that name).
+Found with ``str.find``: a regular expression took as long as decoding the table."""
+_DECODER = json.JSONDecoder()
+_WHOLE_FILE_FROM = 1 << 20
+"""Characters: a file this long is read by the store, which parses it in steps (so a huge
+file read here never freezes the UI thread)."""
+
+
+def _read_note_text(store: SessionStore, path: str, session_id: str) -> str:
+    """The searchable text of a session's notes, folded: shared and action notes, never
+    private ones.
+
+    Only the notes table is decoded, found by its key: the session's details and events
+    (a third of a file and more) are skipped, and no ``Note`` is built. Anything unexpected
+    (no notes key, two, a note of another shape) is read by the store after all, so what is
+    found is what ``SessionStore.read_notes`` would give (tests/test_fast_start.py)."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read(_WHOLE_FILE_FROM + 1)
+    if len(text) <= _WHOLE_FILE_FROM:
+        at = text.find(_NOTES_KEY)
+        if at > 0 and at == text.rfind(_NOTES_KEY) and text[at - 1] in "{,":
+            table, _ = _DECODER.raw_decode(text, at + len(_NOTES_KEY))
+            if isinstance(table, dict) and all(_note_shaped(note) for note in table.values()):
+                return fold(
+                    "\n".join(
+                        note.get("text", "")
+                        for note in table.values()
+                        if note.get("kind", "shared") != PRIVATE
+                    )
+                )
+        elif at < 0 and text.lstrip().startswith("{") and '"notes"' not in text:
+            return ""  # a session with no notes table (nothing was written yet)
+    notes = store.read_notes(session_id)
+    return fold("\n".join(n.text for n in notes if n.kind != PRIVATE))
+
+
+def _note_shaped(note: object) -> bool:
+    """A stored note as ``Note.from_dict`` reads it without fail (anything else: the store)."""
+    return (
+        isinstance(note, dict)
+        and isinstance(note.get("id"), str)
+        and type(note.get("phase_index")) is int
+        and isinstance(note.get("text", ""), str)
+        and isinstance(note.get("kind", "shared"), str)
+    )
+
+
 class _NoteTexts:
     """The searchable note text of each session of one store, read once per file version."""
 
@@ -312,10 +395,9 @@ class _NoteTexts:
         if known is not None and known[0] == stamp:
             return known[1]
         try:
-            notes = store.read_notes(session_id)
+            text = _read_note_text(store, f"{folder}{os.sep}{session_id}.json", session_id)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return ""  # a damaged file: the history list (and load) report it
-        text = fold("\n".join(n.text for n in notes if n.kind != PRIVATE))
         with self._lock:
             self._texts[session_id] = (stamp, text)
         return text

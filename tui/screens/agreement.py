@@ -86,6 +86,12 @@ class AudienceChoice(Static):
 
 
 class AgreementScreen(PeerCircleScreen[Agreed | None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #agreement-view { height: 1fr; padding: 0 1; }
+    #agreement-editor { height: 1fr; }
+    """
+
     BINDINGS = [
         Binding("enter,s", "start", "Agree and start", priority=False),
         # v and F9, as on the live screen, where the same keys switch the view later.

@@ -78,6 +78,13 @@ def problem_preview(error: FormatError) -> Text:
 
 
 class ChooseFormatScreen(PeerCircleScreen[Format | None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #choose { height: 1fr; }
+    #formats { width: 34; height: 1fr; }
+    #preview-box { padding: 0 2; }
+    """
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back"),
         Binding("e", "copy_and_edit", "Copy and edit"),

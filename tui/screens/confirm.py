@@ -10,6 +10,21 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    #confirm {
+        width: 60;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 1 2;
+    }
+    #question { padding-bottom: 1; }
+    #confirm-buttons { height: auto; align-horizontal: right; }
+    #confirm-buttons Button { margin-left: 2; }
+    """
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

@@ -33,6 +33,26 @@ def card_text(deck: Deck, card: Card, with_title: bool = True) -> Text:
 class DeckScreen(ModalScreen[tuple[str, int] | str | None]):
     """Dismisses with (deck id, card index), ``HIDE`` to take the card down, or None."""
 
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    DeckScreen { align: center middle; }
+    #deck-box {
+        width: 96%;
+        max-width: 120;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    #deck-title { text-style: bold; height: 1; }
+    #deck-panes { height: 1fr; }
+    #decks { width: 40%; height: 1fr; }
+    #deck-right { width: 1fr; height: 1fr; padding-left: 1; }
+    #cards { height: auto; max-height: 9; }
+    #card-preview { height: 1fr; padding-top: 1; }
+    #deck-hint { color: $text-muted; height: auto; }
+    """
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("h", "hide", "Hide card"),

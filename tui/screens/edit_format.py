@@ -44,6 +44,24 @@ def free_path(folder: Path, name: str, taken_ids: set[str]) -> Path:
 class EditFormatScreen(PeerCircleScreen[str | None]):
     """Dismisses with the new format's id once saved, or None."""
 
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #edit-format { padding: 0 1; height: 1fr; }
+    .edit-row { height: auto; margin-bottom: 1; }
+    .edit-phase { margin-bottom: 0; }
+    .edit-label { width: 12; }
+    .edit-unit { width: 9; padding: 0 1; color: $text-muted; }
+    #edit-name { width: 1fr; }
+    #edit-people { width: 6; }
+    #edit-columns { color: $text-muted; }
+    #edit-total { text-style: bold; color: $accent; padding: 0 1; height: auto; }
+    EditFormatScreen.-invalid #edit-total { color: $error; }
+    .edit-phase Checkbox { width: 6; }
+    .edit-phase Input { width: 1fr; }
+    .edit-phase .edit-minutes { width: 7; margin-left: 1; }
+    #edit-error { color: $error; text-style: bold; padding: 0 1; height: auto; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save my version"),
         Binding("escape", "dismiss(None)", "Cancel"),

@@ -12,6 +12,19 @@ from peercircle.tui.keymap import help_markdown
 
 
 class HelpScreen(ModalScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help {
+        width: 90%;
+        max-width: 110;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:

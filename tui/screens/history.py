@@ -38,12 +38,27 @@ SEARCH_DELAY = 0.15
 """Seconds after the last key before the search runs."""
 MAX_ROWS = 500
 """Rows put in the table; a longer result asks for a narrower search."""
+FIRST_ROWS = 60
+"""Rows put in the table at once (more than a projector's screenful); the rest follow."""
+MORE_ROWS = 60
+"""Rows added per frame after the first ones."""
 EXAMPLE = "housing person:Ann format:balint from:2026-11-01 to:2026-11-30"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 """Control characters (an ANSI escape pasted into a note) never reach the terminal."""
 
 
 class HistoryScreen(PeerCircleScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    /* Search box, one status line, the list (or what to do when it is empty). */
+    #history-search { margin: 0 1; }
+    #history-status { height: 1; padding: 0 2; color: $text-muted; }
+    #history-status.-problem { color: $error; text-style: bold; }
+    #history-table { height: 1fr; margin: 0 1; }
+    #history-none { height: 1fr; padding: 1 2; }
+    #history-match { height: auto; max-height: 2; padding: 0 2; color: $text-muted; text-style: italic; }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open", show=False),
@@ -69,6 +84,8 @@ class HistoryScreen(PeerCircleScreen[None]):
         self._shown_text: str | None = None
         """The query whose results the table shows."""
         self._open_when_found = False
+        self._fill_generation = 0
+        """Bumped by every fill: rows still to add for an older one are dropped."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -90,6 +107,16 @@ class HistoryScreen(PeerCircleScreen[None]):
         self.query_one("#history-none").display = False
         self.query_one("#history-search", Input).focus()
         self.run_search(self.query_text)
+        # Read every session's note text from now on, for the first word typed (searches
+        # share the work: see sessions/records/history.py). Before, this waited half a second
+        # after the list was shown, and a word typed at once waited on the whole of it.
+        store = self.app.store
+        self.run_worker(
+            lambda: warm(store, stop=lambda: not self.is_attached),
+            name="history-warm",
+            thread=True,
+            exit_on_error=False,
+        )
 
     def on_screen_resume(self) -> None:
         if self.total is not None:
@@ -142,15 +169,6 @@ class HistoryScreen(PeerCircleScreen[None]):
         generation, text, query, rows, total = worker.result
         if generation != self._generation:
             return  # an older search finished after a newer one started
-        if self._shown_text is None:
-            # With the list on screen, read the note text in the background for the first word.
-            store = self.app.store
-            self.set_timer(
-                0.5,
-                lambda: self.run_worker(
-                    lambda: warm(store), name="history-warm", thread=True, exit_on_error=False
-                ),
-            )
         same_query = text == self._shown_text
         self.rows, self.total = rows, total
         self._shown_text = text
@@ -221,10 +239,10 @@ class HistoryScreen(PeerCircleScreen[None]):
         group_width = max(9, rest - 34)
         return rest - group_width, group_width
 
-    def _group_text(self, row: HistoryRow) -> str:
+    def _group_text(self, row: HistoryRow, width: int | None = None) -> str:
         if self.app.projector:  # names stay off the wall
             return f"{row.group_size} people"
-        width = self._widths()[1]
+        width = self._widths()[1] if width is None else width
         names = ", ".join(row.people)
         text = f"{row.group_size}: {names}"
         if len(text) <= width:
@@ -232,24 +250,46 @@ class HistoryScreen(PeerCircleScreen[None]):
         return f"{row.group_size} people" if width < 20 else _fit(text, width)
 
     def _fill(self, keep: str | None = None, same_query: bool = True) -> None:
+        """Put the rows in the table: a screenful and the highlighted row at once, the rest
+        after the frame that shows them, a part per frame. A DataTable row costs about
+        0.3 ms to add, so 500 at once kept the first results (and every key) waiting."""
         table = self.query_one("#history-table", DataTable)
-        format_width = self._widths()[0]
+        self._fill_generation += 1
         place = table.cursor_row if same_query else 0
         table.clear()
-        for row in self.rows[:MAX_ROWS]:
+        rows = self.rows[:MAX_ROWS]
+        index = next((i for i, r in enumerate(rows) if r.id == keep), None)
+        target = min(place if index is None else index, len(rows) - 1)
+        first = max(FIRST_ROWS, target + 1)
+        self._add_rows(rows[:first])
+        if table.row_count:
+            table.move_cursor(row=target)
+        if len(rows) > first:
+            self.call_after_refresh(self._fill_more, self._fill_generation, first)
+
+    def _fill_more(self, generation: int, start: int) -> None:
+        if generation != self._fill_generation or not self.is_attached:
+            return  # a newer list (another search, a resize) took its place
+        rows = self.rows[:MAX_ROWS]
+        self._add_rows(rows[start : start + MORE_ROWS])
+        if len(rows) > start + MORE_ROWS:
+            self.call_after_refresh(self._fill_more, generation, start + MORE_ROWS)
+
+    def _add_rows(self, rows: list[HistoryRow]) -> None:
+        table = self.query_one("#history-table", DataTable)
+        date_width = self._date_width()
+        format_width, group_width = self._widths()
+        for row in rows:
             format_name = row.format_name if row.ended else f"{row.format_name} (not ended)"
             cells = (
-                row.created[: self._date_width()].replace("T", " "),
+                row.created[:date_width].replace("T", " "),
                 _fit(format_name, format_width),
-                self._group_text(row),
+                self._group_text(row, group_width),
                 minutes_text(row.length_seconds),
                 str(row.open_actions) if row.open_actions else "–",
             )
             # Text, not str: DataTable reads a str as markup, and names may hold "[".
             table.add_row(*(Text(cell, no_wrap=True) for cell in cells), key=row.id)
-        index = next((i for i, r in enumerate(self.rows[:MAX_ROWS]) if r.id == keep), None)
-        if table.row_count:
-            table.move_cursor(row=min(place if index is None else index, table.row_count - 1))
 
     def _highlighted(self) -> str | None:
         table = self.query_one("#history-table", DataTable)

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from peercircle.sessions.engine.timefmt import minutes_text
-from peercircle.sessions.storage.store import IndexEntry, SessionStore, StoreError
 from peercircle.tui.base import PeerCircleScreen
-from peercircle.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:  # the store is imported off the UI thread, after the first frame
+    from textual.widgets import DataTable
+
+    from peercircle.sessions.storage.store import IndexEntry, SessionStore
 
 HISTORY_ROWS = 50
+LOADING = "Loading past sessions…"
+"""What the home screen says until the history is listed (off the UI thread)."""
 
 
 def damage_lines(store: SessionStore) -> list[str]:
@@ -47,6 +54,17 @@ def damage_lines(store: SessionStore) -> list[str]:
 
 
 class HomeScreen(PeerCircleScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #home { padding: 1 2; }
+    #title { text-style: bold; color: $accent; }
+    #tagline { padding-bottom: 1; }
+    #problems { color: $error; padding-bottom: 1; }
+    #history-title { text-style: bold; }
+    #history { height: 1fr; }
+    #history-empty { color: $text-muted; }
+    """
+
     BINDINGS = [
         Binding("n", "new_session", "New session"),
         Binding("h", "app.history", "History & search"),
@@ -55,39 +73,104 @@ class HomeScreen(PeerCircleScreen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    _listed = False
+    """True once the history has been shown at least once (a class default: Textual may
+    send ScreenResume before Mount)."""
+
     def compose(self) -> ComposeResult:
+        # The history is listed off the UI thread once the data folder is open (after the
+        # first frame); until then the screen says it is loading, and the table is not
+        # there at all: even hidden, a DataTable was a third of home's first frame (its
+        # styles and parts). It is put in its place, the same table, once there is a list.
+        # Hidden here, not in on_mount: the first frame may come first.
+        problems = Static("", id="problems")
+        problems.display = False
         with Vertical(id="home"):
             yield Static("peercircle", id="title")
             yield Static(
                 "Peer-group supervision, timed and fair. Press [b]n[/b] to start a session.",
                 id="tagline",
             )
-            yield Static("", id="problems")
+            yield problems
             yield Static("Past sessions", id="history-title")
-            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="history-empty")
+            yield Static(LOADING, id="history-empty")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#history", DataTable)
-        table.add_columns("Date", "Format", "People", "Length", "")
+    def _table(self, make: bool = False) -> DataTable[str | Text] | None:
+        """The history's table; None before the history was first listed, unless ``make``."""
+        from textual.widgets import DataTable
+
+        found = self.query("#history").results(DataTable)
+        table = next(iter(found), None)
+        if table is None and make:
+            table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            # Text, not str: a str label is parsed as markup (and loads rich's emoji table).
+            table.add_columns(*(Text(label) for label in ("Date", "Format", "People", "Length", "")))
+            self.query_one("#home").mount(table, before="#history-empty")
+        return table
 
     def on_screen_resume(self) -> None:
-        # Also runs when the screen first shows: one load of the history either way.
-        self.load_history()
+        # Back from a session or a summary: list again (the first time, folder_opened does).
+        if self._listed:
+            self.load_history()
+
+    def folder_opened(self) -> None:
+        """The app has opened the data folder: show the history it listed, the problems it
+        found, and (once the formats are read, also off the UI thread) the format files
+        that could not be read."""
+        opened = self.app.folder
+        if opened.list_problem:
+            self.notify(opened.list_problem, severity="error", markup=False)
+        self._show(opened.entries)
+        self.run_worker(
+            lambda: self.app.library,
+            name="home-formats",
+            group="home-formats",
+            thread=True,
+            exit_on_error=False,
+        )
 
     def load_history(self) -> None:
-        app = self.app
-        table = self.query_one("#history", DataTable)
+        """List the history again, in a worker thread; the table keeps what it shows until
+        the new list is in."""
+        store = self.app.store
+
+        def listing() -> list[IndexEntry]:
+            return store.list_sessions()
+
+        self.run_worker(
+            listing,
+            name="home-history",
+            group="home-history",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker, state = event.worker, event.state
+        if worker.group == "home-formats" and state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self._show_problems(with_formats=state is WorkerState.SUCCESS)
+        elif worker.group == "home-history":
+            if state is WorkerState.SUCCESS:
+                self._show(worker.result or [])
+            elif state is WorkerState.ERROR:
+                self.notify(
+                    f"Past sessions could not be read: {worker.error}", severity="error", markup=False
+                )
+                self._show([])
+
+    @property
+    def history_listed(self) -> bool:
+        """True once the history is on screen (for tests, which wait for it)."""
+        return self._listed
+
+    def _show(self, entries: list[IndexEntry]) -> None:
+        keep = self._highlighted()
+        table = self._table(make=True)
+        assert table is not None
         table.clear()
-        try:
-            entries: list[IndexEntry] = app.store.list_sessions()
-        except (OSError, StoreError) as exc:
-            entries = []
-            self.notify(f"Past sessions could not be read: {exc}", severity="error")
-        self._show_problems()
-        # Format files are read after the first frame; their problems join the list then.
-        self.set_timer(0.3, lambda: self._show_problems(with_formats=True))
+        self._show_problems(with_formats=self.app.library_loaded)
         # The most recent sessions only: laying out a thousand rows would slow every start,
         # and 'peercircle list' shows them all.
         for e in entries[:HISTORY_ROWS]:
@@ -99,6 +182,8 @@ class HomeScreen(PeerCircleScreen[None]):
                 "" if e.ended else "not ended",
                 key=e.id,
             )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
         empty = self.query_one("#history-empty", Static)
         if not entries:
             empty.update("No sessions yet.")
@@ -111,7 +196,9 @@ class HomeScreen(PeerCircleScreen[None]):
             )
             empty.update(f"{shown}Enter opens the highlighted session; d deletes it; h searches them all.")
         table.display = bool(entries)
-        if entries:
+        first = not self._listed
+        self._listed = True
+        if entries and (first or self.focused is None):
             table.focus()
 
     def _show_problems(self, with_formats: bool = False) -> None:
@@ -126,12 +213,14 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_session", "delete_session"):
-            return not self.app.read_only
+            # Never waits for the folder: its keys are offered while it opens, and taken
+            # away if it turns out to be in use elsewhere.
+            return not self.app.known_read_only
         return True
 
     def _highlighted(self) -> str | None:
-        table = self.query_one("#history", DataTable)
-        if not table.row_count:
+        table = self._table()
+        if table is None or not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
@@ -148,8 +237,10 @@ class HomeScreen(PeerCircleScreen[None]):
         yield SystemCommand("Keys: every key, grouped", "Everywhere · ? or F1", self.app.action_help)
 
     def action_delete_session(self) -> None:
+        from peercircle.tui.screens.confirm import ConfirmScreen
+
         session_id = self._highlighted()
-        if session_id is None:
+        if session_id is None or self.app.read_only:
             return
 
         def answered(yes: bool | None) -> None:

@@ -19,6 +19,22 @@ from peercircle.sessions.engine.timefmt import clock_text
 
 
 class PeopleScreen(ModalScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    PeopleScreen { align: center middle; }
+    #people {
+        width: 70;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    #people-title { text-style: bold; padding-bottom: 1; }
+    #people-list { height: auto; max-height: 14; }
+    #people-note { color: $text-muted; padding-top: 1; }
+    """
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("enter", "speak", "Speaks now", show=True),

@@ -27,6 +27,21 @@ from peercircle.tui.screens.record_options import WHOLE_SESSION, NameChoices, Na
 
 
 class SummaryScreen(PeerCircleScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #summary-scroll { padding: 0 1; }
+    #save-problem { color: $error; text-style: bold; padding: 0 1; }
+    /* What leaves the app is said in words above the preview, not only in colour. */
+    #record-options { height: auto; padding: 0 1; background: $boost; }
+    #front-matter {
+        border: round $panel;
+        border-title-color: $text-muted;
+        color: $text-muted;
+        padding: 0 1;
+        margin: 1 1 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("x", "export", "Save"),
         Binding("c", "copy", "Copy"),

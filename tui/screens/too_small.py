@@ -12,6 +12,18 @@ MIN_HEIGHT = 18
 
 
 class TooSmallScreen(PeerCircleScreen[None]):
+    # Its own styles, read when the screen is first used (see tui/peercircle.tcss).
+    DEFAULT_CSS = """
+    #too-small {
+        width: 100%;
+        height: 100%;
+        content-align: center middle;
+        text-align: center;
+        text-style: bold;
+        color: $warning;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static("", id="too-small")
 
