@@ -312,6 +312,41 @@ async def test_enter_right_after_typing_opens_what_was_typed(
         assert app.screen.session.meta.id == three["balint"]  # the oldest: last in the full list
 
 
+async def test_the_first_key_after_a_pause_searches_at_once(
+    store: SessionStore,
+    three: dict[str, str],
+    data_dir: Path,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A word typed after a pause is searched with its first key; keys that follow close
+    behind wait for the typing to pause. Before, every search waited SEARCH_DELAY."""
+    from types import SimpleNamespace
+
+    import peercircle.tui.screens.history as screen
+
+    now = [1000.0]
+    monkeypatch.setattr(screen, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await settle(pilot)
+        history_screen = app.screen
+        searches = history_screen._generation
+        now[0] += 10
+        await pilot.press("t")
+        assert history_screen._generation == searches + 1  # searched at once
+        assert history_screen._timer is None
+        await pilot.press(*"enancy")  # close behind: one search once the typing pauses
+        assert history_screen._generation == searches + 1
+        assert history_screen._timer is not None
+        await settle(pilot)
+        assert history_screen._generation == searches + 2
+        assert row_keys(app) == [three["balint"]]
+
+
 async def test_save_again_and_copy_from_the_history(
     store: SessionStore, three: dict[str, str], data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
