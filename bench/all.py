@@ -27,7 +27,7 @@ BENCHMARKS = (
     "startup.py",
     "storage.py",
     "idle.py",
-    "typing.py",
+    "keys.py",
     "export.py",
     "cli.py",
     "search.py",

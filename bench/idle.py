@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, figure, machine  # noqa: E402
+from peercircle.tui.widgets.notes_area import BLINK_SECONDS  # noqa: E402
 
 COLUMNS, ROWS = 100, 30
 GOAL_RATIO = 1.5
@@ -173,7 +174,9 @@ def measure(seconds: float) -> tuple[Sample, Sample, float]:
         bare = Terminal([sys.executable, "-c", BARE_CLOCK], {})
         try:
             start_session(app)
-            time.sleep(3)  # past the first save, the notices and the start-up work
+            # Past the first save, the notices, and the cursor's blinking after the last key
+            # (it blinks for BLINK_SECONDS after a key, as GTK's does, then stays lit).
+            time.sleep(BLINK_SECONDS + 2)
             before = sample(app.process.pid), sample(bare.process.pid)
             started = time.monotonic()
             time.sleep(seconds)
@@ -190,7 +193,9 @@ def measure(seconds: float) -> tuple[Sample, Sample, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="the measured window (figure: 60)")
+    quick = os.environ.get("PEERCIRCLE_BENCH_QUICK") == "1"  # bench/all.py --quick
+    default = 10.0 if quick else 60.0
+    parser.add_argument("--seconds", type=float, default=default, help="the measured window (figure: 60)")
     args = parser.parse_args()
     print(machine())
     ours, base, wall = measure(args.seconds)

@@ -8,24 +8,17 @@ drawing cost). CPU is the process's (all threads: the autosave's writes are part
 key costs), divided by the keys. The baseline, in the same run and taking turns with it, is
 a bare Textual app with one soft-wrapping TextArea holding the same text.
 
-Run: python bench/typing.py [--keys 200] [--runs 3]
+Run: python bench/keys.py [--keys 200] [--runs 3]
 """
 
 from __future__ import annotations
 
-import os
+import argparse
+import asyncio
 import sys
-
-# Run as a script, this file's folder comes first on the path, where this file would stand
-# in for the standard library's ``typing``: drop it before anything imports that.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import tempfile
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
