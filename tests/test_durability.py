@@ -32,6 +32,7 @@ from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.settings import Settings, parse_age
 from peercircle.sessions.storage.store import DamagedSession, IndexEntry, SessionStore
 from tests.conftest import GROUP
+from tests.test_index_stamps import index_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -429,14 +430,12 @@ def check_disk(data_dir: Path, faults: Faults, record: Record) -> None:
     if not index.exists():
         assert record.index_acked == 0, "an acknowledged index is gone"
         return
-    raw = json.loads(index.read_text())
-    lines = raw["sessions"].values()
-    assert all(IndexEntry.from_dict(line) is not None for line in lines)
-    mine = [line for line in lines if line["id"] == sid]
-    assert len(mine) == 1
+    lines = index_lines(index)
+    assert list(lines) == [sid]
+    entry, version = lines[sid]
     st = path.stat()
-    assert raw["files"][sid] == [st.st_size, st.st_mtime_ns]  # written at the end, from the last version
-    assert mine[0] == listed[0].to_dict()
+    assert version == [st.st_size, st.st_mtime_ns]  # written at the end, from the last version
+    assert entry == listed[0].to_dict()
 
 
 @pytest.mark.parametrize("how", ["raise", "stop", "stop-after"])

@@ -25,6 +25,21 @@ from peercircle.sessions.storage.store import IndexEntry, SessionStore
 from tests.conftest import GROUP
 
 
+def index_lines(path: Path) -> dict[str, tuple[dict, list[int]]]:
+    """The index by session id: (its entry as a dict, [file size, file mtime_ns])."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    names = raw["fields"]
+    return {row[0]: (dict(zip(names[:-2], row[:-2], strict=True)), row[-2:]) for row in raw["rows"]}
+
+
+def as_legacy_index(path: Path, drop: tuple[str, ...] = ()) -> None:
+    """The index as the release before this one wrote it (a TinyDB table of entries, no
+    file versions), less the fields ``drop`` (as releases before those fields wrote it)."""
+    entries = [entry for entry, _ in index_lines(path).values()]
+    table = {str(i + 1): {k: v for k, v in entry.items() if k not in drop} for i, entry in enumerate(entries)}
+    path.write_text(json.dumps({"sessions": table}), encoding="utf-8")
+
+
 @pytest.fixture
 def store(data_dir: Path) -> SessionStore:
     store = SessionStore(data_dir, writer=True)
@@ -76,8 +91,11 @@ def test_a_speaker_change_or_pause_never_writes_the_index(
         session.toggle_pause()
         assert saver.save_now()
     assert index_writes == []
+    session.end()
+    assert saver.save_now()
+    assert len(index_writes) == 1  # once, as the session ends, from its file
     assert saver.close()
-    assert len(index_writes) == 1  # once, at the end, from the file
+    assert len(index_writes) == 1
 
 
 def test_a_session_left_running_is_listed_as_its_file_says(
@@ -103,8 +121,7 @@ def test_a_session_left_running_is_listed_as_its_file_says(
     assert reader.list_sessions() == [IndexEntry.from_session(reader.load(session.meta.id))]
     # The next writer's listing writes the corrected line.
     SessionStore(data_dir, writer=True).list_sessions()
-    lines = json.loads(store.index_path.read_text(encoding="utf-8"))["sessions"].values()
-    assert [line["open_actions"] for line in lines] == [1]
+    assert [entry["open_actions"] for entry, _ in index_lines(store.index_path).values()] == [1]
 
 
 def test_a_listing_opens_only_the_files_that_changed(
@@ -177,9 +194,7 @@ def test_an_index_from_before_stamps_is_upgraded_without_reading_ended_sessions(
 ) -> None:
     ended = [recorded(store, als, clock) for _ in range(3)]
     running = recorded(store, als, clock, end=False)
-    raw = json.loads(store.index_path.read_text(encoding="utf-8"))
-    del raw["files"]  # as the release before this one wrote it
-    store.index_path.write_text(json.dumps(raw), encoding="utf-8")
+    as_legacy_index(store.index_path)
     loaded: list[str] = []
     real_load = SessionStore.load
 
@@ -191,8 +206,11 @@ def test_an_index_from_before_stamps_is_upgraded_without_reading_ended_sessions(
     writer = SessionStore(data_dir, writer=True)
     assert {e.id for e in writer.list_sessions()} == {s.meta.id for s in [*ended, running]}
     assert loaded == [running.meta.id]  # the one not ended is computed from its file
-    upgraded = json.loads(store.index_path.read_text(encoding="utf-8"))
-    assert set(upgraded["files"]) == {s.meta.id for s in [*ended, running]}
+    upgraded = index_lines(store.index_path)
+    assert set(upgraded) == {s.meta.id for s in [*ended, running]}
+    for session_id, (_, version) in upgraded.items():
+        st = store.path_for(session_id).stat()
+        assert version == [st.st_size, st.st_mtime_ns]
     loaded.clear()
     assert len(SessionStore(data_dir, writer=False).list_sessions()) == 4
     assert loaded == []

@@ -34,8 +34,13 @@ Document = dict[str, Any]
 Stamp = tuple[int, int, int]
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every document: ``json.dumps`` with these options makes a new one per
+call, which cost as much as the encoding itself for the small documents of a session."""
+
+
 def encode(doc: Any) -> str:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(doc)
 
 
 def _stamp(path: Path) -> Stamp | None:

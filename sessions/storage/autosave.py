@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from peercircle.sessions.engine.events import Event
+from peercircle.sessions.engine.events import Event, EventKind
 from peercircle.sessions.engine.session import Note, Session
 from peercircle.sessions.storage.store import SessionStore
 
@@ -133,11 +133,6 @@ class Autosaver:
             self._stop_heartbeat.set()
             self._heartbeat.join(timeout)
         self.store.close(self.session.meta.id)
-        if saved:
-            # The session's line in the index, from the file just written, so the next
-            # listing need not read it; if it cannot be written, that listing does it.
-            with contextlib.suppress(OSError):
-                self.store.index_session(self.session.meta.id)
         if self.session.ended:
             self.store.alive_path(self.session.meta.id).unlink(missing_ok=True)
         return saved
@@ -212,6 +207,12 @@ class Autosaver:
         sid = self.session.meta.id
         if meta or events or notes:
             self.store.write_batch(sid, self.session.meta if meta else None, events, notes)
+        if any(e.kind is EventKind.END for e in events):
+            # The session's line in the index, from the file just written and here, off
+            # the UI thread, so the next listing need not read it. If the index cannot be
+            # written, that listing computes the line: the batch itself is on disk.
+            with contextlib.suppress(OSError):
+                self.store.index_session(sid)
 
 
 def _describe(exc: BaseException) -> str:

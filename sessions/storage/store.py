@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -132,19 +133,14 @@ computed again; a same-size rewrite within one tick of the file clock does not h
 (events only add bytes; note saves are at least ``NOTE_DELAY`` apart)."""
 
 
-def _file_stamp(st: os.stat_result) -> FileStamp:
-    return (st.st_size, st.st_mtime_ns)
-
-
 @dataclass(frozen=True)
 class _Line:
     """One session in the index: its entry and the version of its file it was computed
     from (None: not known, from an index written before stamps; checked at next listing)."""
 
     entry: IndexEntry
-    stamp: FileStamp | None
-    """None: not known (checked at the next listing); ``_LEGACY``: from an index written
-    before stamps."""
+    stamp: FileStamp
+    """``_LEGACY`` for a line read from an index written before stamps."""
 
 
 class SessionStore:
@@ -465,13 +461,16 @@ class SessionStore:
         with self._refreshing:
             with self._lock:
                 known, generation = self._lines, self._generation
-            if from_files:
-                base, dirty = {}, True
-            elif known is not None and self.writer:
-                base, dirty = known, _index_stamp(self.index_path) != self._index_stamp
-            else:
-                base, dirty = self._read_index()
-            lines, changed = self._scan(base)
+            # Thousands of lines are made here, none in a cycle: the collector would go
+            # through all of them again and again as they are made (a third of the time).
+            with _cyclic_gc_paused():
+                if from_files:
+                    base, dirty = {}, True
+                elif known is not None and self.writer:
+                    base, dirty = known, _index_stamp(self.index_path) != self._index_stamp
+                else:
+                    base, dirty = self._read_index()
+                lines, changed = self._scan(base)
             if dirty or changed:
                 self._write_index(lines, strict)
             listing = _newest_first(lines)
@@ -487,34 +486,36 @@ class SessionStore:
         writer's first pass after ``prepare`` tidies the folder too."""
         tidy = self.writer and self._tidy_pending
         lines: dict[str, _Line] = {}
-        changed = False
+        stale: list[tuple[str, FileStamp]] = []
         try:
             with os.scandir(self.sessions_dir) as found:
-                items = sorted(found, key=lambda item: item.name)  # damage is told in name order
+                for item in found:
+                    name = item.name
+                    if tidy and self._tidied(item):
+                        continue
+                    if not name.endswith(".json"):
+                        continue
+                    try:
+                        st = item.stat()
+                    except OSError:
+                        continue
+                    if not stat.S_ISREG(st.st_mode):
+                        continue  # a folder named like a session is not one, nor damage to move
+                    session_id, stamp = name[:-5], (st.st_size, st.st_mtime_ns)
+                    old = indexed.get(session_id)
+                    if old is not None and old.stamp == stamp:
+                        lines[session_id] = old
+                    else:
+                        stale.append((session_id, stamp))
         except OSError:
-            items = []
-        for item in items:
-            name = item.name
-            if tidy and self._tidied(item):
-                continue
-            if not name.endswith(".json"):
-                continue
-            try:
-                st = item.stat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue  # a folder named like a session is not one, nor damage to move
-            session_id = name[: -len(".json")]
-            old = indexed.get(session_id)
-            line = self._line_for(session_id, _file_stamp(st), old)
-            if line is not None:
-                lines[session_id] = line
-            changed |= line != old
+            pass  # no sessions folder yet: no sessions
         if tidy:
             self._tidy_pending = False
-        changed |= not indexed.keys() <= lines.keys()
-        return lines, changed
+        for session_id, stamp in sorted(stale):  # damage is told in name order
+            line = self._line_for(session_id, stamp, indexed.get(session_id))
+            if line is not None:
+                lines[session_id] = line
+        return lines, bool(stale) or len(lines) != len(indexed)
 
     def _line_for(self, session_id: str, stamp: FileStamp, old: _Line | None) -> _Line | None:
         """The session's line for the file version ``stamp``: the old one while the file
@@ -558,42 +559,24 @@ class SessionStore:
 
     def _read_index(self) -> tuple[dict[str, _Line], bool]:
         """The index's lines, and whether it must be written again (missing, damaged, or
-        from before lines named their file's version). An index that cannot be read is
-        no index: every line is computed from the files."""
+        written by a release before this one). An index that cannot be read is no index:
+        every line is computed from the files."""
         try:
             raw = json.loads(self.index_path.read_text(encoding="utf-8"))
-            table = raw.get("sessions", {})
-            stamps = raw.get(_STAMPS, {})
-            docs = list(table.values())
-        except (OSError, ValueError, TypeError, AttributeError):
+            lines = _rows(raw) if isinstance(raw, dict) and "rows" in raw else _legacy_lines(raw)
+        except (OSError, ValueError, TypeError, AttributeError, KeyError, IndexError):
             return {}, True
         self._index_stamp = _index_stamp(self.index_path)
-        lines: dict[str, _Line] = {}
-        legacy = _STAMPS not in raw
-        dirty = legacy or not isinstance(stamps, dict)
-        stamps = stamps if isinstance(stamps, dict) else {}
-        for doc in docs:
-            entry = IndexEntry.from_dict(doc)
-            if entry is None:  # from before a field existed: computed again from its file
-                dirty = True
-                continue
-            lines[entry.id] = _Line(entry, _LEGACY if legacy else _as_stamp(stamps.get(entry.id)))
-        return lines, dirty or len(lines) != len(docs)
+        return lines
 
     def _write_index(self, lines: dict[str, _Line], strict: bool = False) -> None:
         """Replace the index with ``lines`` (the writer only; a reader never writes). An
-        index that cannot be written raises OSError when ``strict``, else is left as it is.
-
-        Still a TinyDB table of the entries (an older peercircle reads it as it always
-        did), beside a table of file versions by session id, which it leaves alone."""
+        index that cannot be written raises OSError when ``strict``, else is left as it is."""
         if not self.writer:
             return
-        ordered = _newest_first(lines)
         doc = {
-            "sessions": {str(i + 1): e.to_dict() for i, e in enumerate(ordered)},
-            _STAMPS: {
-                e.id: list(stamp) for e in ordered if (stamp := lines[e.id].stamp) not in (None, _LEGACY)
-            },
+            "fields": _ROW_FIELDS,
+            "rows": [[*_row(e), *lines[e.id].stamp] for e in _newest_first(lines)],
         }
         try:
             ensure_private_dir(self.data_dir)
@@ -606,10 +589,46 @@ class SessionStore:
             # as written, so a writer tries again only when something changes.
 
 
-_STAMPS = "files"
-"""The index's table of file versions: session id -> [size, mtime_ns]."""
+_ENTRY_FIELDS = [f.name for f in fields(IndexEntry)]
+_ROW_FIELDS = [*_ENTRY_FIELDS, "file_size", "file_mtime_ns"]
+"""The index: ``{"fields": _ROW_FIELDS, "rows": [[...], ...]}``, one row per session,
+newest first; each row the entry's values and the version of the file it was computed
+from. Rows, not a TinyDB table of objects as before: the same 10,000 lines in 58% of the
+bytes, parsed in 40% of the time (the index is read whole by every listing)."""
 _LEGACY: FileStamp = (-1, -1)
-"""The stamp of a line read from an index written before the table of file versions."""
+"""The stamp of a line from an index written before lines named their file's version."""
+
+
+def _row(entry: IndexEntry) -> list[Any]:
+    return [getattr(entry, name) if name != "people" else list(entry.people) for name in _ENTRY_FIELDS]
+
+
+def _rows(raw: dict[str, Any]) -> tuple[dict[str, _Line], bool]:
+    """The lines of an index in rows; one of another shape (fields added or gone) is read
+    as no index, so every line is computed again."""
+    if raw.get("fields") != _ROW_FIELDS:
+        return {}, True
+    width = len(_ROW_FIELDS)
+    lines: dict[str, _Line] = {}
+    dirty = False
+    for row in raw["rows"]:
+        if len(row) != width or type(row[-1]) is not int or type(row[-2]) is not int:
+            dirty = True  # a damaged row: its session is computed again from its file
+            continue
+        entry = IndexEntry(row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6]), row[7], row[8])
+        lines[entry.id] = _Line(entry, (row[-2], row[-1]))
+    return lines, dirty
+
+
+def _legacy_lines(raw: Any) -> tuple[dict[str, _Line], bool]:
+    """The lines of an index written before this release (a TinyDB table of entries): as
+    trusted as it always was for a session that ended; written again in rows."""
+    lines: dict[str, _Line] = {}
+    for doc in raw.get("sessions", {}).values():
+        entry = IndexEntry.from_dict(doc)
+        if entry is not None:  # else from before a field existed: computed from its file
+            lines[entry.id] = _Line(entry, _LEGACY)
+    return lines, True
 
 
 def _index_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -620,15 +639,9 @@ def _index_stamp(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _as_stamp(raw: object) -> FileStamp | None:
-    if isinstance(raw, list) and len(raw) == 2 and all(type(x) is int for x in raw):
-        return (raw[0], raw[1])
-    return None
-
-
 def _newest_first(lines: dict[str, _Line]) -> list[IndexEntry]:
-    by_id = sorted((line.entry for line in lines.values()), key=lambda e: e.id)
-    return sorted(by_id, key=lambda e: e.created, reverse=True)
+    by_id = sorted((line.entry for line in lines.values()), key=attrgetter("id"))
+    return sorted(by_id, key=attrgetter("created"), reverse=True)
 
 
 def _make_private(item: os.DirEntry[str]) -> None:
