@@ -254,3 +254,28 @@ def test_tinydb_reads_a_session_file_as_the_store_wrote_it(
         assert [doc["id"] for doc in db.table("meta").all()] == [session.meta.id]
         assert [doc.doc_id for doc in db.table("events").all()] == [e.seq for e in session.events]
         assert [doc["text"] for doc in db.table("notes").all()] == [n.text for n in session.notes]
+
+
+def test_what_the_store_does_not_know_in_a_session_file_is_kept(
+    store: SessionStore, als: Format, clock: FakeClock
+) -> None:
+    # TinyDB wrote back whatever it did not touch; the store's own writer must too.
+    session = Session.new(als, GROUP, "Aisha", clock=clock)
+    saver = Autosaver(store, session).start(background=False)
+    session.start()
+    assert saver.save_now()
+    saver.close()
+    path = store.path_for(session.meta.id)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["by_a_newer_release"] = {"x": [1, 2]}
+    raw["_default"] = {"1": {"kept": True}}
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    back = store.load(session.meta.id, clock=clock)
+    back.live = True
+    saver = Autosaver(store, back).start(background=False)
+    back.write_note(0, "after the edit")
+    assert saver.save_now()
+    saver.close()
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["by_a_newer_release"] == {"x": [1, 2]} and raw["_default"] == {"1": {"kept": True}}
+    assert store.load(session.meta.id).note_for(0).text == "after the edit"

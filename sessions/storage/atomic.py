@@ -62,25 +62,39 @@ class StoredFile:
     """The document: table name -> {document id: document}."""
     parts: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per table, per document id: ``"<id>":<document as JSON>``, ready to join."""
+    other: dict[str, str] = field(default_factory=dict)
+    """Anything else at the top (a hand edit, a newer peercircle), as JSON: kept as it is,
+    as TinyDB kept what it did not touch."""
 
     @classmethod
     def of(cls, doc: Document) -> StoredFile:
-        """A document read from disk. Raises ValueError when it is not tables of
-        documents keyed by whole numbers (TinyDB could not write it back either)."""
+        """A document read from disk. Raises ValueError when one of the session's tables
+        is not documents keyed by whole numbers (TinyDB could not write it back either)."""
+        parts: dict[str, dict[str, str]] = {}
+        other: dict[str, str] = {}
         for name, table in doc.items():
-            if not isinstance(table, dict) or not all(isinstance(k, str) and k.isdigit() for k in table):
+            if isinstance(table, dict) and all(isinstance(k, str) and k.isdigit() for k in table):
+                parts[name] = {k: _part(k, d) for k, d in table.items()}
+            elif name in SESSION_TABLES:
                 raise ValueError(f"the {name} table is damaged")
-        return cls(doc, {name: {k: _part(k, d) for k, d in table.items()} for name, table in doc.items()})
+            else:
+                other[name] = encode(table)
+        return cls(doc, parts, other)
 
     def text(self) -> str:
-        return (
-            "{"
-            + ",".join(f"{encode(name)}:{{{','.join(self.parts[name].values())}}}" for name in self.tables)
-            + "}"
+        fields = (
+            f"{encode(name)}:{self.other[name]}"
+            if name in self.other
+            else f"{encode(name)}:{{{','.join(self.parts[name].values())}}}"
+            for name in self.tables
         )
+        return "{" + ",".join(fields) + "}"
 
     def table(self, name: str) -> dict[str, Any]:
         return self.tables.get(name, {})
+
+
+SESSION_TABLES = ("meta", "events", "notes")
 
 
 def _part(key: str, doc: Any) -> str:
@@ -126,7 +140,7 @@ class Edit:
             self._copied.add(name)
 
     def result(self) -> StoredFile:
-        return StoredFile(self._tables, self._parts)
+        return StoredFile(self._tables, self._parts, self.base.other)
 
 
 @dataclass
