@@ -93,7 +93,7 @@ def timed(action: Callable[[], object]) -> Callable[[], float]:
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e3:.2f} ms" if seconds < 0.001 else f"{seconds * 1e3:.1f} ms"
 
 
 # -- a save on a speaker change ------------------------------------------------------------
