@@ -133,6 +133,13 @@ def speaker_changes(tmp: Path) -> dict[int, dict[str, Stats]]:
         ours, base = stats["peercircle"], stats["baseline"]
         print(f"  {size:>6} past: peercircle {ours.ms()}  p95 {ms(ours.p95)} | floor {base.ms()}")
     zero, most = results[0]["peercircle"], results[HISTORY_SIZES[-1]]["peercircle"]
+    figure(
+        "save on a speaker change: 10,000 past sessions against none (p50)",
+        f"{most.median / zero.median:.2f}x",
+        f"floor {results[HISTORY_SIZES[-1]]['baseline'].median / results[0]['baseline'].median:.2f}x",
+        "within 1.5x",
+        most.median <= 1.5 * zero.median,
+    )
     for size in HISTORY_SIZES:
         ours, base = results[size]["peercircle"], results[size]["baseline"]
         figure(

@@ -2,7 +2,10 @@
 
 One file per session keeps the cost of saving a note independent of how many past
 sessions the folder holds; the index keeps the history list cheap and can always be
-rebuilt from the session files.
+rebuilt from the session files. Each index line names the version (size, mtime) of the
+file it was computed from, so a listing trusts a line only while its file is that
+version: saves never write the index, and a file changed behind it (a crash mid-session,
+a copy, damage) is read again as the history is listed.
 """
 
 from __future__ import annotations
@@ -129,8 +132,10 @@ FileStamp = tuple[int, int]
 """A session file's (size, mtime_ns): the version an index line was computed from. Not
 its inode: a folder copied or restored with its times (``cp -a``, rsync, a backup) keeps
 these, and its history is not read again whole. A change of either means the line is
-computed again; a same-size rewrite within one tick of the file clock does not happen here
-(events only add bytes; note saves are at least ``NOTE_DELAY`` apart)."""
+computed again. Two versions of one size written within one tick of the file clock (a few
+milliseconds) would look alike; events only add bytes, and the line is written from the
+file after the session's last event, so only a note edited to the same length within
+those milliseconds could be missed, until the file next changes."""
 
 
 class _Line(NamedTuple):
