@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 TEMP_PREFIX = ".tmp-"
+"""Every temp file starts so; then the writing process's id and a dash (see ``temp_owner``)."""
 
 
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
@@ -23,7 +24,9 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     ``durable=False`` skips the fsyncs: still all-or-nothing if the process is killed,
     but a power cut may lose it. For the once-a-second heartbeat, not for notes.
     """
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)  # mkstemp makes it 0600
+    # mkstemp makes it 0600. The process id in the name tells a temp file being written
+    # now from one a killed process left, without looking at every file at start.
+    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -59,6 +62,15 @@ def remove_orphan_temps(folder: Path) -> int:
         except OSError:
             pass
     return count
+
+
+def temp_owner(name: str) -> int | None:
+    """The id of the process that wrote the temp file ``name``; None for another name, or
+    a temp file from a peercircle that did not put it in the name."""
+    if not name.startswith(TEMP_PREFIX):
+        return None
+    pid, dash, _ = name[len(TEMP_PREFIX) :].partition("-")
+    return int(pid) if dash and pid.isdigit() else None
 
 
 def ensure_private_dir(path: Path) -> Path:

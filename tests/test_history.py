@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from peercircle.tui.screens.history import HistoryScreen
 from peercircle.tui.screens.home import HomeScreen
 from peercircle.tui.screens.summary import SummaryScreen
 from tests.past_sessions import make_app, past_session
+from tests.test_index_stamps import as_legacy_index, index_lines
 from tests.waiting import settle_workers, wait_for, wait_for_command
 
 
@@ -181,18 +181,14 @@ def test_a_deleted_session_is_gone_from_search_and_disk(store: SessionStore, thr
 def test_an_index_from_before_people_and_actions_is_rebuilt(
     data_dir: Path, store: SessionStore, three: dict[str, str]
 ) -> None:
-    raw = json.loads(store.index_path.read_text())
-    for entry in raw["sessions"].values():
-        for new_field in ("people", "format_id", "open_actions"):
-            del entry[new_field]
-    store.index_path.write_text(json.dumps(raw))
+    as_legacy_index(store.index_path, drop=("people", "format_id", "open_actions"))
     reader = SessionStore(data_dir, writer=False)
     rows = search(reader, person="siob")
     assert ids(rows) == [three["balint"]]
     assert rows[0].open_actions == 1
     # The writer rewrites the index in the new shape.
     assert len(SessionStore(data_dir, writer=True).list_sessions()) == 3
-    assert all("people" in e for e in json.loads(store.index_path.read_text())["sessions"].values())
+    assert all("people" in entry for entry, _ in index_lines(store.index_path).values())
 
 
 def test_the_matching_line_shows_where_a_word_was_found(store: SessionStore, three: dict[str, str]) -> None:

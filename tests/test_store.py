@@ -19,6 +19,7 @@ from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.store import DamagedSession, SessionStore, StoreError, UnknownSession
 from tests.conftest import GROUP
+from tests.test_index_stamps import index_lines
 
 
 def mode(path: Path) -> int:
@@ -192,4 +193,4 @@ def test_a_damaged_index_does_not_stop_saving(store: SessionStore, als: Format, 
     store.index_path.write_text("{not json", encoding="utf-8")
     session = recorded(store, als, clock)
     assert [e.id for e in store.list_sessions()] == [session.meta.id]
-    assert json.loads(store.index_path.read_text())["sessions"]
+    assert list(index_lines(store.index_path)) == [session.meta.id]

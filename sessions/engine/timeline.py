@@ -14,7 +14,8 @@ floor again at the end of the round.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 
 from peercircle.sessions.engine.clock import seconds_to_ns
 from peercircle.sessions.engine.events import UNDOABLE, Event, EventKind, exact_int
@@ -114,6 +115,9 @@ class Timeline:
     """(step, deck name, card title) for every prompt card put on screen, in order."""
     effective: list[Event] = field(default_factory=list, compare=False)
     """The events in force: all of them, less those taken back by undo."""
+    _marks: list[_Mark] = field(default_factory=list, compare=False, repr=False)
+    """The state just before each undoable event in ``effective``, in order: what an undo
+    returns to (see ``_Mark``)."""
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -271,6 +275,8 @@ class Timeline:
         if event.kind is EventKind.REOPEN:
             self._reopen(event)
             return
+        if event.kind in UNDOABLE:
+            self._marks.append(_Mark.of(self))
         self.effective.append(event)
         self._advance(event.mono_ns)
         kind, data = event.kind, event.data
@@ -338,17 +344,25 @@ class Timeline:
         self.last_ns = event.mono_ns
 
     def _undo(self, event: Event) -> None:
-        """Rebuild from the events in force, less the last advance; time keeps running."""
+        """Back to the state before the last advance, with the events since then applied
+        again on top; time keeps running.
+
+        The same as replaying every event in force but that one from the start (what this
+        did before), without the replay: a session with hundreds of undos took seconds to
+        read back, as each undo replayed all the events before it."""
         target = self.undoable()
-        kept = [e for e in self.effective if e is not target]
-        rebuilt = Timeline(self.fmt, self.people, self.presenters)
-        for e in kept:
-            rebuilt.apply(e)
-        rebuilt._advance(event.mono_ns)
-        # The open segment and step now absorb the time since the undone advance.
-        self.__dict__.update(rebuilt.__dict__)
-        if target is not None and target.kind is EventKind.NEXT_PHASE and target.data.get("auto"):
-            self.auto_held = True
+        if target is None:
+            return
+        mark = self._marks.pop()
+        since = self.effective[mark.effective + 1 :]  # none of them undoable: target is the last
+        mark.restore(self)
+        for later in since:
+            self.apply(later)
+        self._advance(event.mono_ns)
+        # The open segment and step now absorb the time since the undone advance. Held
+        # only right after an automatic phase change is undone, as a replay from the start
+        # leaves it (no other event sets it).
+        self.auto_held = target.kind is EventKind.NEXT_PHASE and bool(target.data.get("auto"))
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -510,3 +524,84 @@ class Timeline:
             self._next_turn()
         # Nobody can be given the floor back after they have gone.
         self.history = [(p, passed) for p, passed in self.history if p != person]
+
+
+_SCALARS = (
+    "started",
+    "ended",
+    "paused",
+    "start_ns",
+    "start_wall",
+    "end_wall",
+    "last_ns",
+    "active_ns",
+    "paused_ns",
+    "step_index",
+    "round",
+    "current",
+    "round_complete",
+    "floor",
+    "quietest_first",
+    "auto_advance",
+    "auto_held",
+)
+_ROUND_LISTS = ("queue", "passed", "offered_again", "history")
+"""A round's worth of names at most: copied whole."""
+_GROWING_LISTS = ("roster", "left", "cards")
+"""Only ever appended to (between undos): a length is enough to return to."""
+
+
+@dataclass
+class _Mark:
+    """A timeline's state just before an undoable event, cheap to keep for every one.
+
+    The long lists only grow, and of their items only the last is ever changed (the open
+    segment is closed, the running step ends or is extended), so a mark keeps their
+    lengths and a copy of their last items, plus everything else, which is small. If a
+    new field is added to Timeline, it must be added here too (tests/test_undo_replay.py
+    compares the result with a replay from the start)."""
+
+    scalars: tuple[object, ...]
+    round_lists: tuple[list, ...]
+    lengths: tuple[int, ...]
+    effective: int
+    segments: int
+    last_segment: Segment | None
+    steps_run: int
+    last_run: StepRun | None
+    turn_extra_ns: dict[tuple[int, int, str], int]
+
+    @classmethod
+    def of(cls, tl: Timeline) -> _Mark:
+        return cls(
+            scalars=tuple(getattr(tl, name) for name in _SCALARS),
+            round_lists=tuple(list(getattr(tl, name)) for name in _ROUND_LISTS),
+            lengths=tuple(len(getattr(tl, name)) for name in _GROWING_LISTS),
+            effective=len(tl.effective),
+            segments=len(tl.segments),
+            last_segment=copy.copy(tl.segments[-1]) if tl.segments else None,
+            steps_run=len(tl.steps_run),
+            last_run=_copy_run(tl.steps_run[-1]) if tl.steps_run else None,
+            turn_extra_ns=dict(tl.turn_extra_ns),
+        )
+
+    def restore(self, tl: Timeline) -> None:
+        """Put ``tl`` back as it was when this mark was made (the mark is used up)."""
+        for name, value in zip(_SCALARS, self.scalars, strict=True):
+            setattr(tl, name, value)
+        for name, value in zip(_ROUND_LISTS, self.round_lists, strict=True):
+            setattr(tl, name, value)
+        for name, length in zip(_GROWING_LISTS, self.lengths, strict=True):
+            del getattr(tl, name)[length:]
+        del tl.effective[self.effective :]
+        del tl.segments[self.segments :]
+        if self.last_segment is not None:
+            tl.segments[-1] = self.last_segment
+        del tl.steps_run[self.steps_run :]
+        if self.last_run is not None:
+            tl.steps_run[-1] = self.last_run
+        tl.turn_extra_ns = self.turn_extra_ns
+
+
+def _copy_run(run: StepRun) -> StepRun:
+    return replace(run, changes_ns=list(run.changes_ns))  # its only field changed in place
