@@ -30,7 +30,6 @@ from peercircle.sessions.engine.events import Event
 from peercircle.sessions.engine.session import SCHEMA_VERSION, Note, Session, SessionMeta
 from peercircle.sessions.files import (
     TEMP_PREFIX,
-    atomic_write_text,
     ensure_private_dir,
     remove_orphan_temps,
     size_text,
@@ -39,6 +38,7 @@ from peercircle.sessions.files import (
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.atomic import DocumentCache, Edit, write_document
+from peercircle.sessions.storage.heartbeat import HeartbeatFile, read_beats
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
 
@@ -163,6 +163,9 @@ class SessionStore:
         """Only the process holding the folder lock moves, rewrites or deletes files;
         a reader (the CLI, a second app) just skips what it cannot read."""
         self._lock = threading.Lock()  # one read-modify-write of a file at a time
+        self._beats: dict[str, HeartbeatFile] = {}
+        """Each running session's heartbeat file, kept open between beats."""
+        self._beat_lock = threading.Lock()
         self._docs = DocumentCache()
         self._lines: dict[str, _Line] | None = None
         """The index as the writer last checked it against the files (None: not yet). Each
@@ -213,16 +216,39 @@ class SessionStore:
 
     def write_alive(self, session_id: str, mono_ns: int, wall: str) -> None:
         """When the running session was last known alive (``Clock.monotonic_ns()`` and wall
-        time); read back after a crash."""
-        beat = json.dumps({"mono_ns": mono_ns, "wall": wall})
-        atomic_write_text(self.alive_path(session_id), beat, durable=False)
+        time); read back after a crash. One ``pwrite`` into a file kept open (heartbeat.py)."""
+        with self._beat_lock:
+            beats = self._beats.get(session_id)
+            if beats is None:
+                beats = self._beats[session_id] = HeartbeatFile(self.alive_path(session_id))
+            try:
+                beats.write({"mono_ns": mono_ns, "wall": wall})
+            except OSError:
+                # Opened afresh at the next beat: the folder may have been fixed or moved.
+                self._close_beats(session_id)
+                raise
 
     def read_alive(self, session_id: str) -> tuple[int | None, str | None]:
+        """The latest beat that reads whole; (None, None) when there is none."""
         try:
-            raw = json.loads(self.alive_path(session_id).read_text(encoding="utf-8"))
-            return alive_mono_ns(raw), str(raw["wall"])
-        except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
+            beats = read_beats(self.alive_path(session_id))
+        except OSError:
             return None, None
+        latest: tuple[int, str] | None = None
+        for raw in beats:
+            try:
+                found = alive_mono_ns(raw), str(raw["wall"])
+            except (ValueError, KeyError, TypeError, ArithmeticError):
+                continue
+            if latest is None or found[0] > latest[0]:
+                latest = found
+        return latest if latest is not None else (None, None)
+
+    def _close_beats(self, session_id: str) -> None:
+        beats = self._beats.pop(session_id, None)
+        if beats is not None:
+            with contextlib.suppress(OSError):
+                beats.close()
 
     # -- removing ------------------------------------------------------------------------
 
@@ -282,6 +308,8 @@ class SessionStore:
             self._changed_file(session_id)
             with self._lock:
                 self._docs.forget(self.path_for(session_id))
+            with self._beat_lock:
+                self._close_beats(session_id)
             for path in (self.path_for(session_id), self.alive_path(session_id)):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
@@ -353,6 +381,8 @@ class SessionStore:
         """The session is no longer being written: drop what is kept of its file."""
         with self._lock:
             self._docs.forget(self.path_for(session_id))
+        with self._beat_lock:
+            self._close_beats(session_id)
 
     def _changed_file(self, session_id: str) -> None:
         """This store changed, moved or removed the session's file: the next listing looks."""

@@ -84,7 +84,9 @@ class LivePanel(Widget):
 
     def _leaving(self) -> bool:
         """Whether this panel, its screen or the app is on its way out."""
-        if self.app._exit or self._closing or self._closed:
+        # An app shut down from outside (a test's run_test ending, a signal) stops running
+        # without ever setting _exit, and prunes its screens' children from there.
+        if self.app._exit or not self.app.is_running or self._closing or self._closed:
             return True
         try:
             return self.screen._closing or self.screen._closed
