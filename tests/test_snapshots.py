@@ -263,7 +263,7 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
 
 @pytest.fixture
 def make_app(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("peercircle.sessions.engine.session.secrets.token_hex", lambda n: "c0de")
+    monkeypatch.setattr("secrets.token_hex", lambda n: "c0de")  # new_session_id imports secrets when called
     # The flash at zero and toasts end on real-time timers; a picture must not depend on
     # how fast the machine took it, so the flash is off (0) here.
     monkeypatch.setattr("peercircle.tui.screens.live.FLASH_SECONDS", 0)

@@ -18,7 +18,7 @@ from peercircle.sessions.engine.events import Event, EventKind
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.library.format_file import load_library
-from tests.test_session_properties import formats, plans, run
+from tests.test_session_properties import advance, control, formats, new_session, plans, run
 
 
 class ReplayingTimeline(Timeline):
@@ -42,8 +42,9 @@ def replayed(session: Session) -> Timeline:
 
 
 def state(timeline: Timeline) -> dict[str, object]:
-    """Every field, the events in force included (the classes differ, so not ``==``)."""
-    return {f.name: getattr(timeline, f.name) for f in fields(Timeline) if f.name != "_marks"}
+    """Every field, the events in force included (the classes differ, so not ``==``); not
+    the private ones: the undo marks, and the airtime sum that checks itself when read."""
+    return {f.name: getattr(timeline, f.name) for f in fields(Timeline) if not f.name.startswith("_")}
 
 
 def same(a: Timeline, b: Timeline) -> bool:
@@ -117,3 +118,32 @@ def test_reading_back_applies_each_event_about_once(monkeypatch: pytest.MonkeyPa
     meta = session.meta
     Timeline.replay(meta.format, meta.rotation, meta.presenter_order, session.events)
     assert applied <= 2 * len(session.events)
+
+
+@given(format_id=formats, plan=plans)
+def test_the_summed_airtime_is_the_airtime_of_every_segment(
+    format_id: str, plan: list[tuple[float | int, str, int]]
+) -> None:
+    # The live screen asks for airtime at every refresh; it is summed once per ended
+    # segment, and must stay what summing every segment gives after every control, undos
+    # and all (asked after each one, so the sum is carried across them).
+    clock = FakeClock()
+    session = new_session(format_id, clock)
+    for gap, name, arg in plan:
+        advance(clock, gap)
+        control(session, name, arg)
+        timeline = session.timeline
+        now = timeline.active_ns
+        plain = {p: 0 for p in timeline.roster}
+        for seg in timeline.segments:
+            plain[seg.person] = plain.get(seg.person, 0) + seg.length_ns(now)
+        assert timeline.airtime_ns(now) == plain
+        for person in timeline.roster:
+            assert timeline.turn_used_ns(person, now) == sum(
+                s.length_ns(now)
+                for s in timeline.segments
+                if s.step == timeline.step_index
+                and s.round == timeline.round
+                and s.person == person
+                and s.kind == "turn"
+            )

@@ -8,7 +8,6 @@ autosaver) hears about every event and note change so nothing typed is lost.
 from __future__ import annotations
 
 import random
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -210,6 +209,10 @@ def check_group(
 
 
 def new_session_id(now: datetime) -> str:
+    # Imported here: ``secrets`` loads OpenSSL (7 ms), and only a new session needs it, not
+    # every command that reads one.
+    import secrets
+
     return f"{now:%Y%m%d-%H%M}-{secrets.token_hex(2)}"
 
 

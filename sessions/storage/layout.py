@@ -13,8 +13,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "peercircle"
 ENV_HOME = "PEERCIRCLE_HOME"
 """A data folder of the user's choosing (tests, a portable install); exports then stay in it."""
@@ -106,6 +104,8 @@ def platform_data_dir() -> Path:
     ``roaming=True`` on Windows keeps the folder earlier versions used (``%APPDATA%``), so
     nobody's sessions seem to vanish after an upgrade; macOS and Linux are unchanged.
     """
+    import platformdirs  # 6 ms, and only for the default folders: not with --data-dir
+
     path = platformdirs.user_data_path(APP_NAME, appauthor=False, roaming=True)
     if not path.is_absolute():
         # The XDG spec says a relative $XDG_DATA_HOME is invalid and must be ignored; newer
@@ -123,6 +123,8 @@ def documents_dir() -> Path | None:
     """The user's Documents folder as the desktop names it (``~/Dokumente``, ``~/Documents``),
     or None when it does not exist (a server, a minimal container)."""
     try:
+        import platformdirs
+
         documents = platformdirs.user_documents_path()
     except (OSError, RuntimeError):  # no home to be found: exports stay in the data folder
         return None
