@@ -279,3 +279,33 @@ def test_what_the_store_does_not_know_in_a_session_file_is_kept(
     raw = json.loads(path.read_text(encoding="utf-8"))
     assert raw["by_a_newer_release"] == {"x": [1, 2]} and raw["_default"] == {"1": {"kept": True}}
     assert store.load(session.meta.id).note_for(0).text == "after the edit"
+
+
+def test_the_running_session_is_not_read_again_by_a_listing(
+    data_dir: Path, store: SessionStore, als: Format, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the session this app was running changed with every save, so each listing
+    # (the home screen's, on every return to it) read its file whole again: a second for a
+    # long one, and a resumed 2 MB session was read twice (test_big_files, 1 run in 3).
+    session = Session.new(als, GROUP, "Aisha", clock=clock)
+    saver = Autosaver(store, session).start(background=False)
+    session.start()
+    assert saver.save_now()
+    assert [e.id for e in store.list_sessions()] == [session.meta.id]  # listed from the start
+    loads: list[str] = []
+    real_load = store.load
+    monkeypatch.setattr(store, "load", lambda sid, clock=None: (loads.append(sid), real_load(sid, clock))[1])
+    for _ in range(3):
+        clock.advance(30)
+        session.next_speaker()
+        session.write_note(0, f"- [ ] action {len(loads)}", "action")
+        assert saver.save_now()
+        assert [e.id for e in store.list_sessions()] == [session.meta.id]
+    assert loads == []
+    # The index still names the older file version, so a run after a crash reads it again.
+    fresh = SessionStore(data_dir, writer=False).list_sessions()
+    assert [e.open_actions for e in fresh] == [1]
+    session.end()
+    assert saver.close()
+    (line,) = store.list_sessions()
+    assert line == IndexEntry.from_session(real_load(session.meta.id)) and line.ended

@@ -163,6 +163,8 @@ class SessionStore:
         """Only the process holding the folder lock moves, rewrites or deletes files;
         a reader (the CLI, a second app) just skips what it cannot read."""
         self._lock = threading.Lock()  # one read-modify-write of a file at a time
+        self._writing: set[str] = set()
+        """Sessions this store is writing (written to and not yet closed)."""
         self._beats: dict[str, HeartbeatFile] = {}
         """Each running session's heartbeat file, kept open between beats."""
         self._beat_lock = threading.Lock()
@@ -333,6 +335,7 @@ class SessionStore:
         the index is not touched: the next listing sees the file changed."""
         path = self.path_for(session_id)
         with self._lock:
+            self._writing.add(session_id)
             edit = Edit(self._docs.read(path))
             if meta is not None:
                 keys = list(edit.table("meta"))
@@ -367,6 +370,8 @@ class SessionStore:
         autosaver's last step, so the next listing need not read the file). Raises OSError
         when the index cannot be written; the next listing tries again."""
         self._changed_file(session_id)
+        with self._lock:
+            self._writing.discard(session_id)  # its line is made from the file now
         if self.writer:
             self._refresh(strict=True)
 
@@ -381,6 +386,7 @@ class SessionStore:
         """The session is no longer being written: drop what is kept of its file."""
         with self._lock:
             self._docs.forget(self.path_for(session_id))
+            self._writing.discard(session_id)
         with self._beat_lock:
             self._close_beats(session_id)
 
@@ -556,6 +562,13 @@ class SessionStore:
         is that version, else computed from the file. None for a damaged file (moved
         aside by the writer) or one that cannot be read."""
         if old is not None and old.stamp == stamp:
+            return old
+        if old is not None and session_id in self._writing:
+            # The session this app is running: its file changes with every speaker and
+            # note, and a long one took a second to read again at each listing. Its line
+            # stays as it was, with the file version it was made from, so the index still
+            # says it is out of date: the end of the session (index_session) or, after a
+            # crash, the next run's first listing makes it again from the file.
             return old
         path = self.path_for(session_id)
         problem = _edge_damage(path)
