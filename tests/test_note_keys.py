@@ -15,6 +15,7 @@ from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.records.export import PROCTOR, hashtags, proctor_balance, render_learning_record
 from peercircle.sessions.records.summary import summarise
 from peercircle.sessions.storage.store import SessionStore
+from peercircle.sessions.text import clean_text
 from peercircle.tui.screens.live import LiveScreen
 from peercircle.tui.widgets.notes_area import cycle_proctor_tag
 from tests.scenes import make_app, start_live
@@ -149,7 +150,9 @@ def test_the_tag_key_sets_exactly_one_function_as_the_record_reads_it(line: str)
     assert {t for t in hashtags(tagged) if t in PROCTOR_TAGS} == ({expected} if expected else set())
 
 
-@given(LINES.filter(lambda s: s == s.rstrip() and not PROCTOR_TAGS & set(hashtags(s))))
+# A line as a note holds it: cleaned where it entered (the tag key cleans what it is given,
+# so a direction isolate, which no note holds, would not come back; hypothesis found one).
+@given(LINES.filter(lambda s: s == clean_text(s) == s.rstrip() and not PROCTOR_TAGS & set(hashtags(s))))
 def test_four_presses_give_the_line_back(line: str) -> None:
     tagged = line
     for _ in range(4):
