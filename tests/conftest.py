@@ -80,6 +80,9 @@ SLOW_FIRST = (
     "tests/test_export_records.py::test_no_note_text_adds_a_heading_html_or_a_link",
     "tests/test_session_properties.py::",
     "tests/test_format_files.py::test_any_printable_name_round_trips",
+    "tests/test_undo_replay.py::",
+    "tests/test_undone_notes.py::",
+    "tests/test_fast_start.py::test_the_note_text_reader_reads_what_the_store_reads",
 )
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, Static
 
@@ -157,6 +157,8 @@ note_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40) | st
 )
 
 
+# 200 examples, not the suite's 1,000: each writes and reads a file (22 s at 1,000).
+@settings(max_examples=200)
 @given(
     notes=st.lists(st.tuples(note_text, st.sampled_from(["shared", "action", "private"])), max_size=6),
     layout=st.sampled_from(["meta-first", "notes-first", "no-notes"]),

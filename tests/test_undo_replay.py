@@ -11,7 +11,7 @@ import random
 from dataclasses import fields
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.events import Event, EventKind
@@ -51,6 +51,8 @@ def same(a: Timeline, b: Timeline) -> bool:
     return state(a) == state(b)
 
 
+# 200 examples, not the suite's 1,000: each replays whole sessions twice (23 s at 1,000).
+@settings(max_examples=200)
 @given(format_id=formats, plan=plans)
 def test_undo_by_marks_is_a_replay_from_the_start(
     format_id: str, plan: list[tuple[float | int, str, int]]
@@ -120,6 +122,7 @@ def test_reading_back_applies_each_event_about_once(monkeypatch: pytest.MonkeyPa
     assert applied <= 2 * len(session.events)
 
 
+@settings(max_examples=200)  # each step checks every segment again
 @given(format_id=formats, plan=plans)
 def test_the_summed_airtime_is_the_airtime_of_every_segment(
     format_id: str, plan: list[tuple[float | int, str, int]]
