@@ -290,7 +290,7 @@ class PeerCircleApp(App[None]):
         return opened is not None and not opened.store.writer
 
     def on_mount(self) -> None:
-        self._restore_theme()
+        self._save_theme_changes()
         self._watch_for_terminal_close()
         self.push_screen(HomeScreen())
         # After the first frame: nothing that grows with the history is drawn in it.
@@ -324,13 +324,12 @@ class PeerCircleApp(App[None]):
     def _open_data_folder(self) -> OpenFolder:
         """Take the folder's lock (or go read-only), tidy it, apply the retention setting and
         list the history; on the opening thread (see _FolderOpening)."""
-        from peercircle.sessions.files import ensure_private_dir
         from peercircle.sessions.storage.lock import FolderLock
         from peercircle.sessions.storage.store import SessionStore, StoreError
 
         opened = OpenFolder(SessionStore(self.data_dir, writer=False), FolderLock(self.data_dir))
         try:
-            self._take_and_tidy(opened, ensure_private_dir)
+            self._take_and_tidy(opened)
         except Exception as exc:  # never a traceback on the way in; say what happened
             opened.problems.append(f"The data folder could not be opened ({exc.__class__.__name__}: {exc}).")
         try:
@@ -341,7 +340,9 @@ class PeerCircleApp(App[None]):
             opened.list_problem = f"Past sessions could not be read ({exc.__class__.__name__}: {exc})."
         return opened
 
-    def _take_and_tidy(self, opened: OpenFolder, ensure_private_dir: Callable[[Path], object]) -> None:
+    def _take_and_tidy(self, opened: OpenFolder) -> None:
+        from peercircle.sessions.files import ensure_private_dir
+
         problems, store, lock = opened.problems, opened.store, opened.lock
         try:
             ensure_private_dir(self.data_dir)
@@ -404,7 +405,7 @@ class PeerCircleApp(App[None]):
         self.set_class(not theme.dark, "-light-mode", update=False)
         self._refresh_truecolor_filter(self.ansi_theme)  # Textual 8.2.8, pinned (pyproject)
 
-    def _restore_theme(self) -> None:
+    def _save_theme_changes(self) -> None:
         self.theme_changed_signal.subscribe(self, self._keep_theme)
 
     def _keep_theme(self, theme: Theme) -> None:

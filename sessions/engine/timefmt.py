@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from peercircle.sessions.engine.clock import NS_PER_SECOND
+
 
 def clock_text(seconds: float) -> str:
     """'MM:SS' (or 'H:MM:SS') of a length, rounded to the nearest second."""
@@ -28,6 +30,25 @@ def countdown_text(remaining: float) -> str:
     if remaining >= 0:
         return clock_text(math.ceil(remaining - 1e-9))
     return "+" + clock_text(math.floor(-remaining + 1e-9))
+
+
+def until_next_second(remaining_ns: int) -> int:
+    """Nanoseconds until a countdown at ``remaining_ns`` shows another second.
+
+    ``countdown_text`` rounds up above zero (5.3 s left reads 00:06, until 5 s left) and
+    counts whole seconds up in overtime, so the text changes each time ``remaining_ns``
+    crosses a whole second, and from zero on it counts overtime up."""
+    if remaining_ns > 0:
+        return remaining_ns % NS_PER_SECOND or NS_PER_SECOND
+    if remaining_ns == 0:
+        return 1  # 00:00 is shown at zero itself; just after it, overtime ("+00:00")
+    return NS_PER_SECOND - (-remaining_ns) % NS_PER_SECOND
+
+
+def until_next_minute(moment: datetime) -> int:
+    """Nanoseconds until a wall time moving with the clock shows another minute ('HH:MM')."""
+    into = moment.second * NS_PER_SECOND + moment.microsecond * 1_000
+    return 60 * NS_PER_SECOND - into
 
 
 def minutes_text(seconds: float) -> str:

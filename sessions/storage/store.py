@@ -308,10 +308,7 @@ class SessionStore:
     def _remove(self, session_ids: list[str]) -> None:
         for session_id in session_ids:
             self._changed_file(session_id)
-            with self._lock:
-                self._docs.forget(self.path_for(session_id))
-            with self._beat_lock:
-                self._close_beats(session_id)
+            self.close(session_id)
             for path in (self.path_for(session_id), self.alive_path(session_id)):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()

@@ -133,13 +133,8 @@ class HomeScreen(PeerCircleScreen[None]):
     def load_history(self) -> None:
         """List the history again, in a worker thread; the table keeps what it shows until
         the new list is in."""
-        store = self.app.store
-
-        def listing() -> list[IndexEntry]:
-            return store.list_sessions()
-
         self.run_worker(
-            listing,
+            self.app.store.list_sessions,
             name="home-history",
             group="home-history",
             thread=True,

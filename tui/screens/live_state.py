@@ -8,11 +8,15 @@ two refreshes within the same second compare equal and no panel redraws for noth
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from peercircle.sessions.engine.clock import NS_PER_SECOND
 from peercircle.sessions.engine.session import AUTO_ADVANCE_QUIET_NS, LiveView
-from peercircle.sessions.engine.timefmt import clock_text, countdown_text
+from peercircle.sessions.engine.timefmt import (
+    clock_text,
+    countdown_text,
+    until_next_minute,
+    until_next_second,
+)
 from peercircle.sessions.library.formats import SpeakerMode
 from peercircle.tui.widgets.roster import RosterEntry
 
@@ -177,25 +181,6 @@ def live_state(
 
 WALL_STEP_NS = 1_000
 """The wall clock's resolution (a datetime holds microseconds)."""
-
-
-def until_next_second(remaining_ns: int) -> int:
-    """Nanoseconds until a countdown at ``remaining_ns`` shows another second.
-
-    ``countdown_text`` rounds up above zero (5.3 s left reads 00:06, until 5 s left) and
-    counts whole seconds up in overtime, so the text changes each time ``remaining_ns``
-    crosses a whole second, and from zero on it counts overtime up."""
-    if remaining_ns > 0:
-        return remaining_ns % NS_PER_SECOND or NS_PER_SECOND
-    if remaining_ns == 0:
-        return 1  # 00:00 is shown at zero itself; just after it, overtime ("+00:00")
-    return NS_PER_SECOND - (-remaining_ns) % NS_PER_SECOND
-
-
-def until_next_minute(moment: datetime) -> int:
-    """Nanoseconds until a wall time moving with the clock shows another minute ('HH:MM')."""
-    into = moment.second * NS_PER_SECOND + moment.microsecond * 1_000
-    return 60 * NS_PER_SECOND - into
 
 
 def next_change_ns(view: LiveView, *, last_typed_ns: int | None, now_ns: int) -> int:
