@@ -24,6 +24,7 @@ from peercircle.sessions.engine.clock import (
     timedelta_to_ns,
 )
 from peercircle.sessions.engine.events import Event, EventKind
+from peercircle.sessions.engine.meeting import Meeting
 from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.library.formats import Format, Phase, SpeakerMode
 from peercircle.sessions.text import clean_text
@@ -95,6 +96,8 @@ class SessionMeta:
     schema: int = SCHEMA_VERSION
     agreement: str = ""
     """The group agreement as it stood when the session began (Markdown)."""
+    meeting: Meeting | None = None
+    """Set when the session is a meeting of a group: who was there, and the report back."""
 
     @property
     def presenter(self) -> str | None:
@@ -121,6 +124,7 @@ class SessionMeta:
             "app_version": self.app_version,
             "schema": self.schema,
             "agreement": self.agreement,
+            **({"meeting": self.meeting.to_dict()} if self.meeting else {}),
         }
 
     @classmethod
@@ -135,6 +139,7 @@ class SessionMeta:
             app_version=str(raw.get("app_version", "")),
             schema=int(raw.get("schema", SCHEMA_VERSION)),
             agreement=str(raw.get("agreement", "")),
+            meeting=Meeting.from_dict(raw.get("meeting")),
         )
 
 
@@ -336,6 +341,7 @@ class Session:
         sink: SessionSink | None = None,
         seed: int | None = None,
         agreement: str = "",
+        meeting: Meeting | None = None,
     ) -> Session:
         clock = clock or SystemClock()
         # Cleaned where they enter, as the app's own boxes clean them: a name or agreement
@@ -352,6 +358,7 @@ class Session:
             now.isoformat(timespec="seconds"),
             seed=seed,
             agreement=clean_text(agreement),
+            meeting=meeting,
         )
         return cls(meta, clock=clock, sink=sink)
 

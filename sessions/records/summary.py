@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from peercircle.sessions.engine.clock import ns_to_seconds, seconds_to_ns
+from peercircle.sessions.engine.meeting import Meeting
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.engine.timeline import Segment, Step, Timeline
 from peercircle.sessions.library.formats import SpeakerMode
@@ -93,6 +94,9 @@ class SessionSummary:
     """The steps named in ``skipped``, in the same order, with their plan."""
     step_count: int = 0
     """How many steps the plan has."""
+    meeting: Meeting | None = None
+    """The group it was a meeting of, who was there, and the report back; None for a
+    session on its own."""
 
     @property
     def roster(self) -> tuple[str, ...]:
@@ -214,6 +218,7 @@ def summarise(session: Session) -> SessionSummary:
         format_id=fmt.id,
         not_reached=tuple(PlannedStep(i, _planned_now(tl, tl.steps[i])) for i in not_reached),
         step_count=len(tl.steps),
+        meeting=session.meta.meeting,
     )
 
 

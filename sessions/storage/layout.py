@@ -65,6 +65,16 @@ class DataFolder:
         return self.root / "agreement.md"
 
     @property
+    def groups(self) -> Path:
+        """The groups that meet again and again: members, usual format, agreement, meetings."""
+        return self.root / "groups.json"
+
+    @property
+    def action_ticks(self) -> Path:
+        """Statuses given to actions between meetings (the history's actions view)."""
+        return self.root / "actions.json"
+
+    @property
     def settings(self) -> Path:
         return self.root / "settings.json"
 

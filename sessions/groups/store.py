@@ -1,0 +1,286 @@
+"""Groups and between-meeting action ticks on disk, beside the sessions.
+
+Two small files in the data folder, each replaced whole in one atomic write (0600), each
+with a schema version:
+
+- ``groups.json``: ``{"schema": 1, "groups": [...]}``;
+- ``actions.json``: ``{"schema": 1, "changes": [...]}``, only what was ticked between
+  meetings; what a report back decided is in that meeting's own record.
+
+A file that cannot be read is copied into the quarantine folder (never deleted), the user
+is told, and the rest carries on: a damaged group is left out, the others open. A file
+written by a newer peercircle is read but never rewritten, so nothing in it is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from peercircle.sessions.engine.meeting import ReportBack
+from peercircle.sessions.files import atomic_write_text, ensure_private_dir
+from peercircle.sessions.groups.group import (
+    Group,
+    GroupProblem,
+    checked_members,
+    checked_name,
+    new_group_id,
+)
+from peercircle.sessions.groups.tracking import StatusChange, report_back_changes_of
+from peercircle.sessions.storage.layout import DataFolder
+
+GROUPS_SCHEMA = 1
+TICKS_SCHEMA = 1
+
+
+class GroupStoreError(Exception):
+    """A change that cannot be saved; the message says why and what to do."""
+
+
+class GroupStore:
+    def __init__(self, data_dir: Path, writer: bool = True) -> None:
+        self.folder = DataFolder(data_dir)
+        self.writer = writer
+        self.problems: list[str] = []
+        """What was wrong with the files, in words for the user (shown once)."""
+        self._groups: dict[str, Group] | None = None
+        self._groups_frozen = False
+        self._ticks: list[StatusChange] | None = None
+        self._ticks_frozen = False
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _read(self, path: Path, key: str, schema: int) -> tuple[list[Any], bool]:
+        """The list under ``key``, and whether the file must not be rewritten."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return [], False
+        except (OSError, UnicodeDecodeError) as exc:
+            self._set_aside(path, f"it could not be read ({exc.__class__.__name__})")
+            return [], False
+        try:
+            raw = json.loads(text)
+            if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+                raise ValueError(f"no list of {key}")
+            version = raw.get("schema", 1)
+            if not isinstance(version, int) or isinstance(version, bool):
+                raise ValueError("no schema version")
+        except (ValueError, RecursionError) as exc:
+            self._set_aside(path, f"it is damaged ({str(exc)[:80]})")
+            return [], False
+        if version > schema:
+            self.problems.append(
+                f"{path.name} was written by a newer peercircle (schema {version}); it is shown "
+                "but not changed here. Update peercircle to change it."
+            )
+            return raw[key], True
+        return raw[key], False
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        """Copy a damaged file into quarantine (kept, never deleted) and say so."""
+        kept = ""
+        if self.writer:
+            try:
+                ensure_private_dir(self.folder.quarantine)
+                target = self.folder.quarantine / f"{path.name}.{int(time.time())}"
+                os.replace(path, target)
+                kept = f" It was moved to {target}, not deleted."
+            except OSError:
+                pass
+        self.problems.append(f"{path.name} could not be used: {reason}.{kept}")
+
+    def _load_groups(self) -> dict[str, Group]:
+        if self._groups is None:
+            rows, self._groups_frozen = self._read(self.folder.groups, "groups", GROUPS_SCHEMA)
+            groups: dict[str, Group] = {}
+            damaged = 0
+            for row in rows:
+                try:
+                    group = Group.from_dict(row)
+                except GroupProblem:
+                    damaged += 1
+                    continue
+                groups.setdefault(group.id, group)
+            if damaged:
+                self._keep_copy(self.folder.groups)
+                self.problems.append(
+                    f"{damaged} group(s) in groups.json could not be read and are left out; "
+                    f"a copy of the file is kept in {self.folder.quarantine}."
+                )
+            self._groups = groups
+        return self._groups
+
+    def _keep_copy(self, path: Path) -> None:
+        if not self.writer:
+            return
+        try:
+            ensure_private_dir(self.folder.quarantine)
+            target = self.folder.quarantine / f"{path.name}.{int(time.time())}"
+            shutil.copyfile(path, target)
+            os.chmod(target, 0o600)
+        except OSError:
+            pass
+
+    def groups(self, archived: bool = False) -> list[Group]:
+        """Groups by name; archived ones only when asked."""
+        groups = [g for g in self._load_groups().values() if archived or not g.archived]
+        return sorted(groups, key=lambda g: (g.archived, g.name.casefold()))
+
+    def get(self, group_id: str) -> Group | None:
+        return self._load_groups().get(group_id)
+
+    def find(self, name: str) -> Group | None:
+        """A group by its id, its name (any case), or the start of either when only one fits."""
+        wanted = " ".join(name.split()).casefold()
+        groups = list(self._load_groups().values())
+        for group in groups:
+            if wanted in (group.id, group.name.casefold()):
+                return group
+        starts = [g for g in groups if g.id.startswith(wanted) or g.name.casefold().startswith(wanted)]
+        return starts[0] if len(starts) == 1 else None
+
+    def group_of(self, session_id: str) -> Group | None:
+        for group in self._load_groups().values():
+            if session_id in group.meetings:
+                return group
+        return None
+
+    def ticks(self) -> list[StatusChange]:
+        if self._ticks is None:
+            rows, self._ticks_frozen = self._read(self.folder.action_ticks, "changes", TICKS_SCHEMA)
+            self._ticks = [c for c in map(StatusChange.from_dict, rows) if c is not None]
+        return list(self._ticks)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _check_writable(self, frozen: bool, path: Path) -> None:
+        if not self.writer:
+            raise GroupStoreError("This data folder is in use by another peercircle; change groups there.")
+        if frozen:
+            raise GroupStoreError(f"{path.name} was written by a newer peercircle; update to change it.")
+
+    def _write(self, path: Path, doc: dict) -> None:
+        try:
+            ensure_private_dir(path.parent)
+            atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            raise GroupStoreError(
+                f"Could not save {path.name}: {exc.strerror or exc}. Free some disk space or "
+                "check the data folder, then try again; nothing else was changed."
+            ) from exc
+
+    def save(self, group: Group) -> Group:
+        groups = self._load_groups()
+        self._check_writable(self._groups_frozen, self.folder.groups)
+        updated = {**groups, group.id: group}
+        self._write(
+            self.folder.groups,
+            {"schema": GROUPS_SCHEMA, "groups": [g.to_dict() for g in updated.values()]},
+        )
+        self._groups = updated
+        return group
+
+    def create(
+        self,
+        name: str,
+        members: str | tuple[str, ...] | list[str],
+        format_id: str = "",
+        cadence: str = "monthly",
+        rotate_roles: tuple[str, ...] = (),
+        now: datetime | None = None,
+    ) -> Group:
+        groups = self._load_groups()
+        clean_name = checked_name(name, {g.id: g.name for g in groups.values()})
+        group = Group(
+            id=new_group_id(clean_name, set(groups)),
+            name=clean_name,
+            members=checked_members(members),
+            format_id=format_id,
+            cadence=cadence,
+            rotate_roles=rotate_roles,
+            created=(now or datetime.now().astimezone()).isoformat(timespec="seconds"),
+        )
+        return self.save(group)
+
+    def edit(
+        self, group: Group, name: str, members: str | tuple[str, ...] | list[str], **changes: Any
+    ) -> Group:
+        others = {g.id: g.name for g in self._load_groups().values()}
+        return self.save(
+            replace(
+                group,
+                name=checked_name(name, others, own_id=group.id),
+                members=checked_members(members),
+                **changes,
+            )
+        )
+
+    def add_meeting(self, group_id: str, session_id: str) -> Group | None:
+        group = self.get(group_id)
+        if group is None:
+            return None
+        return self.save(group.with_meeting(session_id))
+
+    def record_meeting(
+        self, group_id: str, session_id: str, report_back: Sequence[ReportBack], at: str
+    ) -> Group | None:
+        """A meeting has begun: the session joins the group's list, and its report back's
+        statuses are noted beside the ticks, so counting open actions never has to read
+        every meeting (its own record stays what the statuses come from)."""
+        changes = report_back_changes_of(session_id, at, report_back)
+        if changes:
+            ticks = self.ticks()
+            self._check_writable(self._ticks_frozen, self.folder.action_ticks)
+            updated = [*ticks, *changes]
+            self._write(
+                self.folder.action_ticks,
+                {"schema": TICKS_SCHEMA, "changes": [c.to_dict() for c in updated]},
+            )
+            self._ticks = updated
+        return self.add_meeting(group_id, session_id)
+
+    def agree(self, group: Group, text: str, today: date) -> Group:
+        return self.save(group.agreed(text, today))
+
+    def tick(self, action_id: str, status: str, line: str = "", now: datetime | None = None) -> StatusChange:
+        ticks = self.ticks()
+        self._check_writable(self._ticks_frozen, self.folder.action_ticks)
+        moment = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+        change = StatusChange(action_id, status, moment, " ".join(line.split())[:200])
+        updated = [*ticks, change]
+        self._write(
+            self.folder.action_ticks,
+            {"schema": TICKS_SCHEMA, "changes": [c.to_dict() for c in updated]},
+        )
+        self._ticks = updated
+        return change
+
+    def forget_sessions(self, session_ids: set[str]) -> None:
+        """After a purge or delete: the sessions leave their groups' lists, and their ticks go
+        (what a later meeting needs of them is in that meeting's own record)."""
+        if not session_ids:
+            return
+        groups = self._load_groups()
+        if any(set(g.meetings) & session_ids for g in groups.values()) and not self._groups_frozen:
+            updated = {gid: g.without_meetings(session_ids) for gid, g in groups.items()}
+            self._write(
+                self.folder.groups,
+                {"schema": GROUPS_SCHEMA, "groups": [g.to_dict() for g in updated.values()]},
+            )
+            self._groups = updated
+        ticks = self.ticks()
+        kept = [c for c in ticks if c.action_id.split("#", 1)[0] not in session_ids]
+        if len(kept) != len(ticks) and not self._ticks_frozen:
+            self._write(
+                self.folder.action_ticks,
+                {"schema": TICKS_SCHEMA, "changes": [c.to_dict() for c in kept]},
+            )
+            self._ticks = kept
