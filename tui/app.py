@@ -36,16 +36,21 @@ from peercircle.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScre
 from peercircle.tui.themes import THEMES
 
 if TYPE_CHECKING:
+    from peercircle.sessions.engine.meeting import Meeting, ReportBack
     from peercircle.sessions.engine.session import Session
+    from peercircle.sessions.groups.meetings import MeetingPlan
+    from peercircle.sessions.groups.store import GroupStore
     from peercircle.sessions.library.decks import DeckLibrary
     from peercircle.sessions.library.format_file import Library
     from peercircle.sessions.library.formats import Format
+    from peercircle.sessions.records.summary import SessionSummary
     from peercircle.sessions.storage.autosave import Autosaver
     from peercircle.sessions.storage.lock import FolderLock
     from peercircle.sessions.storage.store import IndexEntry, SessionStore
     from peercircle.tui.screens.agreement import Agreed
     from peercircle.tui.screens.choose_format import ChooseFormatScreen
     from peercircle.tui.screens.group import GroupChoice, GroupScreen
+    from peercircle.tui.screens.meeting_start import Attendance
 
 Answer = TypeVar("Answer")
 
@@ -184,6 +189,7 @@ class PeerCircleApp(App[None]):
         self._library_lock = threading.RLock()
         self.autosaver: Autosaver | None = None
         self.unsaved: list[Autosaver] = []
+        self._groups: GroupStore | None = None
         """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
         self.projector = False
@@ -272,6 +278,25 @@ class PeerCircleApp(App[None]):
     @property
     def lock(self) -> FolderLock:
         return self.folder.lock
+
+    @property
+    def groups(self) -> GroupStore:
+        """The groups and the between-meeting action ticks (read when first asked for)."""
+        if self._groups is None:
+            from peercircle.sessions.groups.store import GroupStore
+
+            self._groups = GroupStore(self.data_dir, writer=not self.read_only)
+        return self._groups
+
+    def forget_sessions(self, session_ids: set[str]) -> None:
+        """Sessions deleted for good leave their groups (what a later meeting needs of them
+        is in that meeting's own record)."""
+        from peercircle.sessions.groups.store import GroupStoreError
+
+        try:
+            self.groups.forget_sessions(session_ids)
+        except GroupStoreError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
 
     @property
     def startup_problems(self) -> list[str]:
@@ -375,6 +400,7 @@ class PeerCircleApp(App[None]):
             if days:
                 purged = store.purge(days, self.clock.now())
                 if purged:
+                    self.forget_sessions({entry.id for entry in purged})
                     problems.append(
                         f"{len(purged)} session(s) older than {days} days were deleted (retention setting)."
                     )
@@ -731,9 +757,156 @@ class PeerCircleApp(App[None]):
         self._drop(choose, group)
         self.start_session(group.fmt, choice, agreed.text, projected=agreed.projected)
 
-    def start_session(
-        self, fmt: Format, group: GroupChoice, agreement: str, *, projected: bool = True
+    # -- a meeting of a group: who is here, report back, format, presenter, agreement -----
+
+    def start_meeting(self, group_id: str) -> None:
+        """Start setting up a meeting of a group (the groups screen's Enter). Its earlier
+        meetings are read off the UI thread; then the steps follow."""
+        group = self.groups.get(group_id)
+        if group is None:
+            return
+        today = self.clock.now().date()
+
+        def work() -> None:
+            from peercircle.sessions.groups.meetings import plan
+            from peercircle.sessions.records.summary import summarise
+            from peercircle.sessions.storage.store import StoreError
+
+            def read(session_id: str) -> SessionSummary | None:
+                try:
+                    return summarise(self.store.load(session_id))
+                except (StoreError, OSError, ValueError):
+                    return None  # purged or damaged: the plan goes on without it
+
+            try:
+                made = plan(group, read, self.groups.ticks(), today)
+            except Exception as exc:  # noqa: BLE001 - told to the user, the app carries on
+                self.call_from_thread(
+                    self.notify,
+                    f"The group's meetings could not be read: {_unexpected(exc)}",
+                    severity="error",
+                )
+                return
+            self.call_from_thread(self._meeting_planned, made)
+
+        self.run_worker(work, thread=True, exit_on_error=False, name="plan-meeting", group="plan-meeting")
+
+    def _meeting_planned(self, made: MeetingPlan) -> None:
+        from peercircle.tui.screens.meeting_start import AttendanceScreen
+
+        self._ask(AttendanceScreen(made), partial(self._attended, made), keep=False)
+
+    def _attended(self, made: MeetingPlan, attendance: Attendance | None) -> None:
+        from peercircle.sessions.groups.tracking import to_report_back
+        from peercircle.tui.screens.meeting_start import ReportBackScreen
+
+        if attendance is None:
+            return
+        if not made.open_actions:
+            self._meeting_format(made, attendance, ())
+            return
+        items = [to_report_back(a) for a in made.open_actions]
+
+        def heard(report: tuple[ReportBack, ...] | None) -> None:
+            if report is None:  # Back: who is here, as it was
+                self._meeting_planned(made)
+                return
+            self._meeting_format(made, attendance, report)
+
+        self._ask(ReportBackScreen(made, items), heard, keep=False)
+
+    def _meeting_format(
+        self, made: MeetingPlan, attendance: Attendance, report: tuple[ReportBack, ...]
     ) -> None:
+        from peercircle.tui.screens.choose_format import ChooseFormatScreen
+
+        group = made.group
+        choose = ChooseFormatScreen(
+            preselect=group.format_id or None,
+            title=f"{group.name} · meeting {made.number} · format (the usual one is highlighted; Enter)",
+        )
+
+        def chosen(fmt: Format | None) -> None:
+            if fmt is None:
+                self._attended(made, attendance)
+                return
+            self._meeting_people(made, attendance, report, fmt)
+
+        self._ask(choose, chosen, keep=False)
+
+    def _meeting_people(
+        self, made: MeetingPlan, attendance: Attendance, report: tuple[ReportBack, ...], fmt: Format
+    ) -> None:
+        from peercircle.tui.screens.agreement import AgreementScreen
+        from peercircle.tui.screens.group import GroupScreen
+
+        # One presenter is suggested, for a cycling format too: the facilitator ticks more.
+        suggestion = made.suggestion(attendance.present, 1 if fmt.needs_presenter else 0, fmt.roles)
+        people = GroupScreen(
+            fmt,
+            names=(*attendance.present, *attendance.guests),
+            suggested=suggestion.presenters[:1],
+            roles=suggestion.roles,
+            title=f"{made.group.name} · meeting {made.number} · {fmt.name} · who presents",
+        )
+
+        def grouped(choice: GroupChoice | None) -> None:
+            if choice is None:
+                self._meeting_format(made, attendance, report)
+                return
+            today = self.clock.now().date()
+            agreement = AgreementScreen(fmt, group=made.group, today=today)
+
+            def agreed(answer: Agreed | None) -> None:
+                if answer is None:
+                    self._ask(people, grouped, keep=False)
+                    return
+                self._begin_meeting(made, attendance, report, fmt, choice, answer)
+
+            self._ask(agreement, agreed, keep=False)
+
+        self._ask(people, grouped, keep=False)
+
+    def _begin_meeting(
+        self,
+        made: MeetingPlan,
+        attendance: Attendance,
+        report: tuple[ReportBack, ...],
+        fmt: Format,
+        choice: GroupChoice,
+        agreed: Agreed,
+    ) -> None:
+        from peercircle.sessions.groups.meetings import meeting
+        from peercircle.sessions.groups.store import GroupStoreError
+
+        here = set(choice.people)
+        present = tuple(m for m in attendance.present if m in here)
+        guests = tuple(p for p in choice.people if p not in made.group.members)
+        roles = {role: name for role, name in choice.roles.items() if name in here}
+        record = meeting(made.group, present, guests, roles, report)
+        session = self.start_session(fmt, choice, agreed.text, projected=agreed.projected, meeting=record)
+        today = self.clock.now().date()
+        try:
+            group = made.group
+            if agreed.edited or not group.agreed_on or group.review_due(today):
+                group = self.groups.agree(group, agreed.text, today)
+            self.groups.record_meeting(group.id, session.meta.id, report, session.meta.created)
+        except GroupStoreError as exc:
+            self.notify(
+                f"The meeting is being recorded, but the group could not be updated: {exc}",
+                severity="error",
+                markup=False,
+            )
+
+    def start_session(
+        self,
+        fmt: Format,
+        group: GroupChoice,
+        agreement: str,
+        *,
+        projected: bool = True,
+        meeting: Meeting | None = None,
+    ) -> Session:
         """Begin recording a new session and show it live, above home.
 
         ``projected`` is the facilitator's answer to who can see this screen: True (the
@@ -743,13 +916,20 @@ class PeerCircleApp(App[None]):
         from peercircle.tui.screens.live import LiveScreen
 
         session = Session.new(
-            fmt, group.people, group.presenters, clock=self.clock, seed=group.seed, agreement=agreement
+            fmt,
+            group.people,
+            group.presenters,
+            clock=self.clock,
+            seed=group.seed,
+            agreement=agreement,
+            meeting=meeting,
         )
         self.begin_session(session)
         session.start()
         # Set before the live screen is drawn, so its very first picture is the right view.
         self.projector = projected
         self.push_screen(LiveScreen(session))
+        return session
 
     # -- the running session -------------------------------------------------------------
 

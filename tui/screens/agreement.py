@@ -10,6 +10,7 @@ whether private notes can be opened at all. The screen answers with an ``Agreed`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Footer, Markdown, Static, TextArea
 
+from peercircle.sessions.groups.group import Group
 from peercircle.sessions.library.agreement import (
     default_agreement,
     load_agreement,
@@ -38,6 +40,8 @@ class Agreed:
 
     text: str
     projected: bool
+    edited: bool = False
+    """True when the words were changed at this step (a group then keeps them as agreed today)."""
     """True: the room sees this screen (projector view, private notes hidden); False: only
     the facilitator does (facilitator view)."""
 
@@ -102,19 +106,28 @@ class AgreementScreen(PeerCircleScreen[Agreed | None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, fmt: Format) -> None:
+    def __init__(self, fmt: Format, group: Group | None = None, today: date | None = None) -> None:
         super().__init__()
         self.fmt = fmt
+        self.group = group
+        """For a group's meeting: its own agreement is shown, and edits are kept for it."""
+        self.today = today or date.today()
         self.text = ""
         self.editing = False
+        self.edited = False
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            f"New session · 3 of 3 · Group agreement · {self.fmt.name}", classes="step-title", markup=False
+        title = (
+            f"{self.group.name} · group agreement · {self.fmt.name}"
+            if self.group
+            else f"New session · 3 of 3 · Group agreement · {self.fmt.name}"
         )
+        yield Static(title, classes="step-title", markup=False)
         yield Static(
             "Read it together. Enter agrees and starts the clock; e edits the words.", classes="hint"
         )
+        if self.group:
+            yield Static(self._review_line(), id="agreement-review", classes="hint", markup=False)
         yield AudienceChoice(id="audience")
         with VerticalScroll(id="agreement-view"):
             yield Markdown("", id="agreement")
@@ -122,8 +135,21 @@ class AgreementScreen(PeerCircleScreen[Agreed | None]):
         yield Static("", id="agreement-hint", classes="hint")
         yield Footer()
 
+    def _review_line(self) -> str:
+        group = self.group
+        assert group is not None
+        if not group.agreed_on:
+            return "This group has not agreed its own words yet: agreeing now records them as agreed today."
+        if group.review_due(self.today):
+            return (
+                f"⚠ Review due since {group.review_on} (agreed {group.agreed_on}): look at it together; "
+                "agreeing now records it as reviewed today."
+            )
+        return f"Agreed {group.agreed_on}; review by {group.review_on}."
+
     def on_mount(self) -> None:
-        self.text = load_agreement(DataFolder(self.app.data_dir).agreement)
+        own = self.group.agreement if self.group else ""
+        self.text = own or load_agreement(DataFolder(self.app.data_dir).agreement)
         self._show()
 
     def _show(self) -> None:
@@ -163,7 +189,8 @@ class AgreementScreen(PeerCircleScreen[Agreed | None]):
             return
         self.text = text
         self.editing = False
-        if not self.app.read_only:
+        self.edited = True
+        if self.group is None and not self.app.read_only:
             try:
                 save_agreement(DataFolder(self.app.data_dir).agreement, text)
             except OSError as exc:
@@ -177,7 +204,8 @@ class AgreementScreen(PeerCircleScreen[Agreed | None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.text = default_agreement()
-                if not self.app.read_only:
+                self.edited = True
+                if self.group is None and not self.app.read_only:
                     reset_agreement(DataFolder(self.app.data_dir).agreement)
                 self._show()
 
@@ -198,4 +226,4 @@ class AgreementScreen(PeerCircleScreen[Agreed | None]):
         audience.projected = not audience.projected
 
     def action_start(self) -> None:
-        self.answer(Agreed(self.text, self.query_one("#audience", AudienceChoice).projected))
+        self.answer(Agreed(self.text, self.query_one("#audience", AudienceChoice).projected, self.edited))

@@ -91,8 +91,14 @@ class ChooseFormatScreen(PeerCircleScreen[Format | None]):
         Binding("r", "reload", "Read files again"),
     ]
 
+    def __init__(self, preselect: str | None = None, title: str | None = None) -> None:
+        super().__init__()
+        self.preselect = preselect
+        """The format highlighted first (a group's usual one)."""
+        self.title_text = title or "New session · 1 of 3 · Choose a format (Enter)"
+
     def compose(self) -> ComposeResult:
-        yield Static("New session · 1 of 3 · Choose a format (Enter)", classes="step-title")
+        yield Static(Text(self.title_text), classes="step-title")
         with Horizontal(id="choose"):
             yield OptionList(id="formats")
             with VerticalScroll(id="preview-box"):
@@ -100,7 +106,7 @@ class ChooseFormatScreen(PeerCircleScreen[Format | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._fill()
+        self._fill(highlight=self.preselect)
         self.query_one("#formats", OptionList).focus()
 
     def _fill(self, highlight: str | None = None) -> None:

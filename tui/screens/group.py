@@ -6,7 +6,7 @@ The screen answers with a checked ``GroupChoice`` (None: Back); the app decides 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +28,8 @@ class GroupChoice:
     people: tuple[str, ...]
     presenters: tuple[str, ...]
     seed: int | None
+    roles: dict[str, str] = field(default_factory=dict)
+    """For a group's meeting: who takes each rotating role (lower-case role to name)."""
 
 
 TICKED = "☑"
@@ -102,23 +104,52 @@ class GroupScreen(PeerCircleScreen[GroupChoice | None]):
         Binding("ctrl+s", "start", "Start session"),
     ]
 
-    def __init__(self, fmt: Format) -> None:
+    def __init__(
+        self,
+        fmt: Format,
+        names: Sequence[str] = (),
+        suggested: Sequence[str] = (),
+        roles: dict[str, str] | None = None,
+        title: str | None = None,
+    ) -> None:
         super().__init__()
         self.fmt = fmt
+        self.names = tuple(names)
+        """For a group's meeting: who is here, filled in."""
+        self.suggested = tuple(suggested)
+        """The rota's suggestion for presenter(s), highlighted (the facilitator may choose another)."""
+        self.roles = dict(roles or {})
+        self.title_text = title
 
     @property
     def cycles(self) -> bool:
         return self.fmt.needs_presenter and self.fmt.cycle_per_presenter
 
     def compose(self) -> ComposeResult:
-        yield Static(f"New session · 2 of 3 · {self.fmt.name}", classes="step-title")
+        title = self.title_text or f"New session · 2 of 3 · {self.fmt.name}"
+        yield Static(Content(title), classes="step-title")
         with VerticalScroll(id="group"):
             yield Static(
                 "Names in seating order, separated by commas (2 to 12 people). "
                 f"This format suits {self.fmt.group_min}-{self.fmt.group_max}.",
                 classes="hint",
             )
-            yield Input(placeholder="e.g. Aisha, Ben, Ciara, Dev", id="names")
+            yield Input(", ".join(self.names), placeholder="e.g. Aisha, Ben, Ciara, Dev", id="names")
+            if self.suggested and self.fmt.needs_presenter:
+                yield Static(
+                    Content(
+                        f"The rota suggests {' then '.join(self.suggested)} to present "
+                        "(next in turn); choose someone else if the group agrees."
+                    ),
+                    id="rota-hint",
+                    classes="hint",
+                )
+            if self.roles:
+                yield Static(
+                    "Rotating roles (role: name; ...), as the rota suggests; change them if need be",
+                    classes="hint",
+                )
+                yield Input("; ".join(f"{role}: {name}" for role, name in self.roles.items()), id="roles")
             if self.cycles:
                 yield Static(
                     "Presenters: Space ticks each, in the order they will present; "
@@ -142,7 +173,38 @@ class GroupScreen(PeerCircleScreen[GroupChoice | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#names", Input).focus()
+        if not self.names:
+            self.query_one("#names", Input).focus()
+            return
+        # A group's meeting: the names are in; offer the presenter, the suggestion highlighted.
+        if self.fmt.needs_presenter:
+            self._offer(self.names)
+        if self.cycles:
+            picker = self.query_one("#presenters", PresenterPicker)
+            for name in self.suggested:
+                picker.select(name)
+            picker.focus()
+        elif self.fmt.needs_presenter:
+            single = self.query_one("#presenter", OptionList)
+            ids = [single.get_option_at_index(i).id for i in range(single.option_count)]
+            if self.suggested and self.suggested[0] in ids:
+                single.highlighted = ids.index(self.suggested[0])
+            single.focus()
+        else:
+            self.query_one("#seed", Input).focus()
+
+    def _roles(self) -> dict[str, str]:
+        found = self.query("#roles").results(Input)
+        field_ = next(iter(found), None)
+        if field_ is None:
+            return {}
+        roles: dict[str, str] = {}
+        for part in field_.value.split(";"):
+            role, _, name = part.partition(":")
+            role, name = " ".join(role.split()).lower(), " ".join(name.split())
+            if role and name:
+                roles[role[:30]] = name[:40]
+        return roles
 
     def _names(self) -> tuple[str, ...]:
         return clean_names(self.query_one("#names", Input).value)
@@ -151,7 +213,9 @@ class GroupScreen(PeerCircleScreen[GroupChoice | None]):
         self.query_one("#group-error", Static).update("")
         if event.input.id != "names" or not self.fmt.needs_presenter:
             return
-        names = self._names()
+        self._offer(self._names())
+
+    def _offer(self, names: tuple[str, ...]) -> None:
         if self.cycles:
             self.query_one("#presenters", PresenterPicker).set_names(names)
             return
@@ -209,4 +273,4 @@ class GroupScreen(PeerCircleScreen[GroupChoice | None]):
     def action_start(self) -> None:
         if self._problem():
             return
-        self.answer(GroupChoice(self._names(), self._presenters(), self._seed()))
+        self.answer(GroupChoice(self._names(), self._presenters(), self._seed(), self._roles()))

@@ -67,6 +67,7 @@ class HomeScreen(PeerCircleScreen[None]):
 
     BINDINGS = [
         Binding("n", "new_session", "New session"),
+        Binding("g", "groups", "Groups"),
         Binding("h", "app.history", "History & search"),
         Binding("enter", "open_session", "Open", show=False),
         Binding("d", "delete_session", "Delete"),
@@ -88,7 +89,8 @@ class HomeScreen(PeerCircleScreen[None]):
         with Vertical(id="home"):
             yield Static("peercircle", id="title")
             yield Static(
-                "Peer-group supervision, timed and fair. Press [b]n[/b] to start a session.",
+                "Peer-group supervision, timed and fair. Press [b]n[/b] to start a session, "
+                "[b]g[/b] for a group that meets again.",
                 id="tagline",
             )
             yield problems
@@ -241,6 +243,7 @@ class HomeScreen(PeerCircleScreen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.app.store.delete(session_id)
+                self.app.forget_sessions({session_id})
                 self.notify("Deleted: the session's file is gone.", timeout=4)
                 self.load_history()
 
@@ -255,6 +258,11 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def action_new_session(self) -> None:
         self.app.set_up_session()
+
+    def action_groups(self) -> None:
+        from peercircle.tui.screens.groups import GroupsScreen
+
+        self.app.push_screen(GroupsScreen())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(str(event.row_key.value))

@@ -1,0 +1,78 @@
+"""Starting a group's meeting from the home screen, as a facilitator would: pick the group,
+tick who is here, hear back on open actions, take the usual format and the suggested
+presenter, read the group's agreement, start."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peercircle.sessions.engine.clock import FakeClock
+from peercircle.sessions.groups.store import GroupStore
+from peercircle.tui.screens.agreement import AgreementScreen
+from peercircle.tui.screens.choose_format import ChooseFormatScreen
+from peercircle.tui.screens.group import GroupScreen
+from peercircle.tui.screens.groups import GroupsScreen
+from peercircle.tui.screens.live import LiveScreen
+from peercircle.tui.screens.meeting_start import AttendanceScreen, ReportBackScreen
+from tests.group_meetings import group_year
+from tests.past_sessions import make_app
+from tests.screen_text import shown_text
+from tests.waiting import wait_for
+
+
+async def test_the_fourth_meeting_hears_back_and_offers_the_next_presenter(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    year = group_year(data_dir)
+    first = year.sessions[0].meta.id
+    clock = FakeClock(wall=datetime(2026, 11, 2, 10, tzinfo=UTC))
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.folder_is_open, what="the folder")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen), what="groups")
+        assert "NQSW set North" in shown_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen), what="attendance")
+        text = shown_text(app)
+        assert "meeting 4" in text
+        for name in ("Aisha", "Ben", "Ciara", "Dev", "Eilidh", "Fraser"):
+            assert f"☑ {name}" in text
+        # Fraser is away today; a guest comes
+        await pilot.press("end", "space")
+        assert "☐ Fraser · absent" in shown_text(app)
+        app.screen.query_one("#guests").value = "Hana"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportBackScreen), what="report back")
+        text = shown_text(app)
+        assert "Dev to draft the chronology" in text and "ask the team lead about a co-worker" in text
+        await pilot.press("c", "l")
+        app.screen.query_one("#report-line").value = "asked; waiting for an answer"
+        await pilot.press("enter")
+        assert "asked; waiting for an answer" in shown_text(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseFormatScreen), what="formats")
+        await pilot.press("enter")  # the usual format, highlighted
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupScreen), what="people")
+        text = shown_text(app)
+        assert "The rota suggests Dev to present" in text
+        assert "Hana" in text and "Fraser" not in text.split("who presents")[1].split("Rotating")[0]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen), what="agreement")
+        assert "Agreed 2026-08-03; review by 2027-02-03." in shown_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LiveScreen), what="live")
+        session = app.screen.session
+        meeting = session.meta.meeting
+        assert session.meta.presenters == ("Dev",)
+        assert meeting is not None
+        assert meeting.absent == ("Fraser",) and meeting.guests == ("Hana",)
+        assert [(r.what, r.status, r.line) for r in meeting.report_back] == [
+            ("Dev to draft the chronology", "carried", ""),
+            # c moved the cursor on, so the line went to the next one (not discussed)
+            ("ask the team lead about a co-worker", "open", "asked; waiting for an answer"),
+        ]
+    groups = GroupStore(data_dir)
+    group = groups.get(year.group_id)
+    assert group is not None and group.meetings[-1] == session.meta.id and group.meetings[0] == first
+    assert any(c.into == f"{session.meta.id}#c1" for c in groups.ticks())
