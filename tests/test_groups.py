@@ -301,3 +301,21 @@ def test_names_and_members_are_checked(data_dir: Path) -> None:
 def test_any_name_makes_a_file_safe_id(name: str) -> None:
     made = slug(name)
     assert made and all(c.isascii() and (c.isalnum() or c == "-") for c in made)
+
+
+def test_purge_on_the_command_line_takes_old_meetings_out_of_their_group(data_dir: Path) -> None:
+    from tests.commands import cli
+
+    year = group_year(data_dir)
+    ids = [s.meta.id for s in year.sessions]
+    year.groups.tick(f"{ids[0]}#1", "done", "said in August", now=datetime(2026, 8, 10, tzinfo=UTC))
+    days = (date.today() - date(2026, 9, 1)).days  # older than 1 September: the first meeting
+    result = cli("purge", "--older-than", f"{days}d", "--yes", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 1 session(s)" in result.stdout
+    groups = GroupStore(data_dir)
+    group = groups.get(year.group_id)
+    assert group is not None and list(group.meetings) == ids[1:]
+    # the tick about the purged meeting's action went with it; the later ones stay
+    assert all(not c.action_id.startswith(ids[0]) for c in groups.ticks())
+    assert any(c.action_id.startswith(ids[1]) for c in groups.ticks())

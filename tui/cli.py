@@ -248,11 +248,26 @@ def _purge(data_dir: Path, older_than: str, yes: bool) -> int:
                 return 0
         removed = store.purge(days, now)
         _report_moved(store, reported)
+        _leave_groups(data_dir, {entry.id for entry in removed})
     print(f"Deleted {len(removed)} session(s) older than {days} days.")
     if store.deleted_damaged:
         count = len(store.deleted_damaged)
         print(f"Deleted {count} damaged file{'' if count == 1 else 's'} from {store.quarantine_dir}.")
     return 0
+
+
+def _leave_groups(data_dir: Path, session_ids: set[str]) -> None:
+    """Purged sessions leave their groups' lists (a later meeting's record holds what it
+    needs of them); a group file that cannot be changed is said, not fatal."""
+    from peercircle.sessions.groups.store import GroupStore, GroupStoreError
+
+    groups = GroupStore(data_dir)
+    try:
+        groups.forget_sessions(session_ids)
+    except GroupStoreError as exc:
+        print(f"peercircle: {exc}", file=sys.stderr)
+    for problem in groups.problems:
+        print(f"peercircle: {problem}", file=sys.stderr)
 
 
 def _retention(data_dir: Path, age: str | None) -> int:

@@ -105,6 +105,16 @@ GROUPS: dict[str, tuple[Control, ...]] = {
         Control("Copy the highlighted session (history)", "c"),
         Control("Delete the highlighted session (asks first)", "d"),
         Control("Back (in history: clear the search first)", "escape"),
+        Control("Open actions of every session, to tick off (history: ctrl+o)", "a"),
+    ),
+    "Groups that meet again": (
+        Control("Groups (home)", "g"),
+        Control("Start a meeting of the highlighted group", "enter"),
+        Control("New group / edit the highlighted one", "a / e"),
+        Control("The group over time / its open actions", "o / c"),
+        Control("Archive or restore it / show archived groups", "x / t"),
+        Control("Who is here: tick or untick the highlighted member", "space"),
+        Control("Report back: done / carried on / dropped / add a line", "d / c / x / l"),
     ),
     "Summary": (
         Control("Save what the preview shows to a Markdown file", "x"),

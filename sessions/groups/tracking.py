@@ -156,29 +156,36 @@ def report_back_changes_of(session_id: str, at: str, report_back: Sequence[Repor
     return changes
 
 
-def open_action_total(open_in_records: dict[str, int], changes: Iterable[StatusChange]) -> int:
-    """How many actions are open across the sessions listed: ``open_in_records`` maps each
-    listed session to its open action lines (not ticked [x]); ``changes`` are every status
-    given since (report backs and ticks), which close some and carry some into later ones."""
+def open_by_session(open_in_records: dict[str, int], changes: Iterable[StatusChange]) -> dict[str, int]:
+    """How many actions are open in each session listed.
+
+    ``open_in_records`` maps each listed session to its open action lines as its record has
+    them (not ticked [x]); ``changes`` are every status given since (report backs and
+    ticks): they close some, and carry some into later meetings, where they are open again
+    until a later report back or tick closes them there.
+    """
     latest: dict[str, StatusChange] = {}
     copies: set[str] = set()
     for change in sorted(changes, key=lambda c: c.at):
         latest[change.action_id] = change
         if change.into:
             copies.add(change.into)
-    total = sum(open_in_records.values())
+    counts = dict(open_in_records)
     for action_id, change in latest.items():
-        if (
-            change.status != "open"
-            and action_id.split("#", 1)[0] in open_in_records
-            and "#c" not in action_id
-        ):
-            total -= 1
+        session_id = action_id.split("#", 1)[0]
+        if change.status != "open" and session_id in counts and "#c" not in action_id:
+            counts[session_id] = max(counts[session_id] - 1, 0)
     for copy in copies:
+        session_id = copy.split("#", 1)[0]
         last = latest.get(copy)
-        if copy.split("#", 1)[0] in open_in_records and (last is None or last.status == "open"):
-            total += 1
-    return max(total, 0)
+        if session_id in counts and (last is None or last.status == "open"):
+            counts[session_id] += 1
+    return counts
+
+
+def open_action_total(open_in_records: dict[str, int], changes: Iterable[StatusChange]) -> int:
+    """How many actions are open across the sessions listed (see ``open_by_session``)."""
+    return sum(open_by_session(open_in_records, changes).values())
 
 
 def with_statuses(actions: Iterable[TrackedAction], changes: Iterable[StatusChange]) -> list[TrackedAction]:

@@ -68,11 +68,15 @@ class HistoryScreen(PeerCircleScreen[None]):
         Binding("c", "copy", "Copy"),
         Binding("d", "delete", "Delete"),
         Binding("slash", "search", "Search"),
+        Binding("ctrl+o", "actions", "Open actions"),
         Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("pagedown", "move(10)", "Page down", show=False),
         Binding("pageup", "move(-10)", "Page up", show=False),
     ]
+
+    _open_counts: dict[str, int] = {}  # noqa: RUF012 - replaced whole, never changed in place
+    """Open actions per session, with report backs and ticks applied (see ``run_search``)."""
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
@@ -156,9 +160,17 @@ class HistoryScreen(PeerCircleScreen[None]):
         store = self.app.store
         query = parse_query(text)
 
+        groups = self.app.groups
+
         def find() -> tuple[int, str, Query, list[HistoryRow], int]:
+            from peercircle.sessions.groups.tracking import open_by_session
+
             rows = search_query(store, query)
-            total = len(store.list_sessions()) if not query.empty else len(rows)
+            entries = store.list_sessions()
+            total = len(entries) if not query.empty else len(rows)
+            # Open as the records have them, less what report backs and ticks closed since,
+            # plus actions carried into a meeting (open again there).
+            self._open_counts = open_by_session({e.id: e.open_actions for e in entries}, groups.ticks())
             return generation, text, query, rows, total
 
         self.run_worker(
@@ -299,7 +311,7 @@ class HistoryScreen(PeerCircleScreen[None]):
                 _fit(format_name, format_width),
                 self._group_text(row, group_width),
                 minutes_text(row.length_seconds),
-                str(row.open_actions) if row.open_actions else "–",
+                _count(self._open_counts.get(row.id, row.open_actions)),
             )
             # Text, not str: DataTable reads a str as markup, and names may hold "[".
             table.add_row(*(Text(cell, no_wrap=True) for cell in cells), key=row.id)
@@ -415,6 +427,12 @@ class HistoryScreen(PeerCircleScreen[None]):
         if summary is not None:
             copy_text(self.app, render_markdown(summary), what="the record")
 
+    def action_actions(self) -> None:
+        """Every open action, of every session and group, to tick off between meetings."""
+        from peercircle.tui.screens.actions_view import ActionsScreen
+
+        self.app.push_screen(ActionsScreen(None))
+
     def action_delete(self) -> None:
         row = self._row()
         if row is None:
@@ -430,6 +448,7 @@ class HistoryScreen(PeerCircleScreen[None]):
                 return
             try:
                 self.app.store.delete(row.id)
+                self.app.forget_sessions({row.id})
             except OSError as exc:
                 self.notify(
                     f"Could not delete {row.id}: {exc.strerror or exc}", title="Not deleted", severity="error"
@@ -465,3 +484,7 @@ class HistoryScreen(PeerCircleScreen[None]):
 def _fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` cells with an ellipsis, so a cut never looks complete."""
     return text if len(text) <= width else text[: max(0, width - 1)].rstrip() + "…"
+
+
+def _count(number: int) -> str:
+    return str(number) if number else "–"

@@ -68,7 +68,8 @@ class HomeScreen(PeerCircleScreen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session"),
         Binding("g", "groups", "Groups"),
-        Binding("h", "app.history", "History & search"),
+        Binding("a", "actions", "Open actions", show=False),
+        Binding("h", "app.history", "History"),
         Binding("enter", "open_session", "Open", show=False),
         Binding("d", "delete_session", "Delete"),
         Binding("q", "app.quit", "Quit"),
@@ -191,12 +192,24 @@ class HomeScreen(PeerCircleScreen[None]):
                 if more
                 else ""
             )
-            empty.update(f"{shown}Enter opens the highlighted session; d deletes it; h searches them all.")
+            empty.update(
+                f"{shown}Enter opens the highlighted session; d deletes it; h searches them all."
+                f"{self._open_actions_line(entries)}"
+            )
         table.display = bool(entries)
         first = not self._listed
         self._listed = True
         if entries and (first or self.focused is None):
             table.focus()
+
+    def _open_actions_line(self, entries: list[IndexEntry]) -> str:
+        """How many actions are still open, with report backs and ticks applied."""
+        from peercircle.sessions.groups.tracking import open_action_total
+
+        total = open_action_total({e.id: e.open_actions for e in entries}, self.app.groups.ticks())
+        if not total:
+            return ""
+        return f"\nOpen actions: {total} (a lists them to tick off)."
 
     def _show_problems(self, with_formats: bool = False) -> None:
         app = self.app
@@ -258,6 +271,11 @@ class HomeScreen(PeerCircleScreen[None]):
 
     def action_new_session(self) -> None:
         self.app.set_up_session()
+
+    def action_actions(self) -> None:
+        from peercircle.tui.screens.actions_view import ActionsScreen
+
+        self.app.push_screen(ActionsScreen(None))
 
     def action_groups(self) -> None:
         from peercircle.tui.screens.groups import GroupsScreen
