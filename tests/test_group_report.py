@@ -8,10 +8,13 @@ preset, as tests/test_export_records.py does for session records.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peercircle.sessions.groups.overview import GroupOverview
 from peercircle.sessions.groups.report import group_report_filename, render_group_report, report_people
@@ -76,6 +79,19 @@ def section_tables(markdown: str) -> dict[str, list[list[str]]]:
         elif token.type == "tr_close":
             out[section].append(row)
     return out
+
+
+def assert_tables_whole(markdown: str) -> None:
+    """Every row of every table has as many cells as its header: no "|" broke one."""
+    widths: list[int] = []
+    for token in parse(markdown):
+        if token.type == "tr_open":
+            widths.append(0)
+        elif token.type in ("td_open", "th_open"):
+            widths[-1] += 1
+        elif token.type == "table_close":
+            assert len(set(widths)) == 1, widths
+            widths = []
 
 
 def rows_by_first_cell(rows: list[list[str]]) -> dict[str, list[str]]:
@@ -299,17 +315,7 @@ def test_hostile_names_keep_the_structure() -> None:
         for token in all_tokens(markdown):
             if token.type == "code_inline":  # bars, sparklines and balances only
                 assert set(token.content) <= set("█░▁▂▃▄▅▆▇█·NFR."), token.content
-        # Every row of every table has as many cells as its header: no "|" broke one.
-        tokens = parse(markdown)
-        widths: list[int] = []
-        for token in tokens:
-            if token.type == "tr_open":
-                widths.append(0)
-            elif token.type in ("td_open", "th_open"):
-                widths[-1] += 1
-            elif token.type == "table_close":
-                assert len(set(widths)) == 1, widths
-                widths = []
+        assert_tables_whole(markdown)
         assert "\x1b" not in markdown
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", markdown)
         assert front_matter(markdown)["missing_meetings"] == 1
@@ -523,3 +529,67 @@ def test_a_group_that_has_not_met() -> None:
     assert "*No actions recorded.*" in markdown
     assert [text for _, text in headings(markdown)[1:]] == SECTIONS
     assert lint(markdown) == []
+
+
+def test_learning_record_of_a_meeting_hides_absent_colleagues() -> None:
+    from datetime import UTC, datetime
+
+    from peercircle.sessions.engine.clock import FakeClock
+    from peercircle.sessions.engine.meeting import Meeting
+    from peercircle.sessions.engine.session import Session
+    from peercircle.sessions.library.format_file import load_library
+    from peercircle.sessions.records.export import render_learning_record
+
+    fmt = load_library().get("action-learning-set")
+    assert fmt is not None
+    clock = FakeClock(wall=datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    meeting = Meeting("north", "North", SIX, absent=("Eilidh",))
+    session = Session.new(fmt, SIX[:4] + SIX[5:], "Dev", clock=clock, meeting=meeting)
+    session.start()
+    session.write_note(0, "Dev: I will ask Eilidh and Ben how they did it", "shared")
+    clock.advance(300)
+    session.end()
+    record = render_learning_record(summarise(session), "Dev")
+    assert "- I will ask a colleague and a colleague how they did it" in record
+
+
+# -- any names --------------------------------------------------------------------------------
+
+NAME_CHARS = list("ab |`*_#<>[]()!~-.:/\\&;1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(
+        st.text(alphabet=st.sampled_from(NAME_CHARS), min_size=1, max_size=12).filter(lambda n: n.strip()),
+        min_size=3,
+        max_size=6,
+        unique_by=lambda n: " ".join(n.split()),
+    ),
+    what=st.text(alphabet=st.sampled_from([*NAME_CHARS, "\n", "\t"]), max_size=30),
+)
+def test_any_names_keep_every_table_whole(names: list[str], what: str) -> None:
+    names = [" ".join(n.split()) for n in names]
+    hostile = hostile_overview()
+    meetings = tuple(
+        dataclasses.replace(
+            m,
+            format_name=what or "Set",
+            present=tuple(names[:-1]),
+            absent=(names[-1],),
+            guests=(),
+            presenters=(names[0],),
+            roles={what or "role": names[1]},
+            airtime_share=dict.fromkeys(names[:-1], 1 / (len(names) - 1)),
+        )
+        for m in hostile.meetings
+    )
+    actions = tuple(dataclasses.replace(a, what=what, who=names[-1], line=what) for a in hostile.actions)
+    group = dataclasses.replace(hostile.group, name=what or "group", members=tuple(names))
+    seen = GroupOverview(group, meetings, actions, hostile.missing)
+    markdown = render_group_report(seen)
+    assert [text for _, text in headings(markdown)[1:]] == SECTIONS
+    assert not {t.type for t in all_tokens(markdown)} & FORBIDDEN
+    assert_tables_whole(markdown)
+    assert lint(markdown) == []
+    front_matter(markdown)

@@ -486,9 +486,10 @@ def _export_group(data_dir: Path, name: str, output: Path | None, options: _Opti
     from peercircle.sessions.storage.store import SessionStore, StoreError
 
     groups = GroupStore(data_dir, writer=False)
-    group = find_group(groups, name)
+    groups.groups()  # read first, so what is wrong with the file is said even if no group is found
     for problem in groups.problems:
         print(f"peercircle: {problem}", file=sys.stderr)
+    group = find_group(groups, name)
     store = SessionStore(data_dir, writer=False)
 
     def read(session_id: str) -> SessionSummary | None:

@@ -607,7 +607,9 @@ def render_learning_record(
     roster = summary.roster
     me = anonymiser.name(person) if anonymiser is not None else person
     hide = dict(anonymiser.mapping) if anonymiser is not None else {}
-    hide.update({other: "a colleague" for other in roster if other != person})
+    # A meeting's members who were absent are colleagues too (record_people is the roster
+    # for a session on its own).
+    hide.update({other: "a colleague" for other in record_people(summary) if other != person})
     if anonymiser is not None:
         hide[person] = me
     hider = Anonymiser(hide)
