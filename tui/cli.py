@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from peercircle import __version__
 from peercircle.tui.cli_export import add_export_command, run_export
 from peercircle.tui.cli_formats import add_format_commands, run_formats
+from peercircle.tui.cli_groups import add_groups_command, run_groups
 
 if TYPE_CHECKING:
     from peercircle.sessions.storage.store import IndexEntry, SessionStore
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="list past sessions")
     add_format_commands(commands)
     add_export_command(commands)
+    add_groups_command(commands)
     purge = commands.add_parser("purge", help="delete sessions older than an age, for good")
     purge.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w or 6m")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_formats(args, data_dir)
         if args.command == "export":
             return run_export(args, data_dir)
+        if args.command == "groups":
+            return run_groups(args, data_dir)
         if args.command == "purge":
             return _purge(data_dir, args.older_than, args.yes)
         if args.command == "retention":

@@ -3,6 +3,7 @@
     peercircle export ID [--anonymise] [--pseudonym NAME=ALIAS ...] [--also-hide NAME ...]
                          [--include-private] [--learning-record NAME] [-o FILE]
     peercircle export --all -o DIR [same options, but not --learning-record]
+    peercircle export --group NAME [-o FILE] [--anonymise] [--pseudonym ...] [--also-hide ...]
 
 Files are written atomically and readable by their owner only; a folder made for
 ``--all`` is too. ``--all`` never overwrites a different file: an export already there with
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from peercircle.sessions.groups.group import Group
+    from peercircle.sessions.groups.store import GroupStore
     from peercircle.sessions.records.anonymise import Anonymiser
     from peercircle.sessions.records.summary import SessionSummary
     from peercircle.sessions.storage.store import SessionStore
@@ -46,6 +49,9 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     export.add_argument("id", nargs="?", help="session id (or the start of one) from 'peercircle list'")
     export.add_argument("--all", action="store_true", help="every session, one file each, into -o DIR")
     export.add_argument(
+        "--group", metavar="NAME", help="the report of a group over its meetings (see 'peercircle groups')"
+    )
+    export.add_argument(
         "-o",
         "--output",
         help="file (or, with --all, folder) to write; '-' or none: standard output",
@@ -69,6 +75,7 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument(
         "--also-hide",
+        "--hide",
         action="append",
         default=[],
         metavar="NAMES",
@@ -96,9 +103,11 @@ class _Options:
 
 def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     """Raises ValueError with the one line to show for anything the user can fix."""
+    if args.group is not None:
+        _check_group_args(args)
     if args.all and args.id:
         raise ValueError("give a session id or --all, not both")
-    if not args.all and not args.id:
+    if not args.all and not args.id and args.group is None:
         raise ValueError("export needs a session id (see 'peercircle list') or --all")
     if args.output is not None and not args.output.strip():
         raise ValueError("-o needs a file or folder name ('-' for standard output)")
@@ -127,6 +136,8 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
         learning_record=args.learning_record,
     )
     output = None if args.output is None else Path(args.output)
+    if args.group is not None:
+        return _export_group(data_dir, args.group, output, options, force=args.force)
     if args.all:
         assert output is not None
         return _export_all(data_dir, output, options)
@@ -177,7 +188,6 @@ def _render(summary: SessionSummary, options: _Options) -> tuple[str, str]:
 def _export_one(
     data_dir: Path, session_id: str, output: Path | None, options: _Options, force: bool = False
 ) -> int:
-    from peercircle.sessions.files import atomic_write_text
     from peercircle.sessions.records.summary import summarise
     from peercircle.sessions.storage.store import SessionStore, StoreError
 
@@ -187,6 +197,14 @@ def _export_one(
     except StoreError as exc:
         raise ValueError(str(exc)) from exc
     text, name = _render(summarise(session), options)
+    return _write_one(text, name, output, force)
+
+
+def _write_one(text: str, name: str, output: Path | None, force: bool) -> int:
+    """``text`` on standard output, into the file ``output``, or named ``name`` in the
+    folder ``output``."""
+    from peercircle.sessions.files import atomic_write_text
+
     if output is None:
         sys.stdout.write(text)
         return 0
@@ -416,3 +434,87 @@ def _same_text(path: Path, text: str) -> bool:
         return path.read_text(encoding="utf-8") == text
     except (OSError, UnicodeDecodeError):
         return False
+
+
+# -- a group's report -------------------------------------------------------------------------
+
+
+def _check_group_args(args: argparse.Namespace) -> None:
+    if args.id:
+        raise ValueError("give a session id or --group, not both")
+    if args.all:
+        raise ValueError("give --all or --group, not both")
+    if not args.group.strip():
+        raise ValueError("--group needs a group's name (see 'peercircle groups')")
+    if args.learning_record is not None:
+        raise ValueError("--learning-record is for one session: give its id instead of --group")
+    if args.include_private:
+        raise ValueError("a group report never holds private notes; drop --include-private")
+
+
+def find_group(groups: GroupStore, name: str) -> Group:
+    """The group ``name`` names (its name or id, any case, or the start of one); otherwise
+    ValueError saying which groups come close."""
+    import difflib
+
+    found = groups.find(name)
+    if found is not None:
+        return found
+    everyone = groups.groups(archived=True)
+    if not everyone:
+        raise ValueError(f"no group called {name!r}: there are no groups yet (make one in the app)")
+    wanted = " ".join(name.split()).casefold()
+    starting = [g.name for g in everyone if g.id.startswith(wanted) or g.name.casefold().startswith(wanted)]
+    if len(starting) > 1:
+        raise ValueError(
+            f"{name!r} matches {len(starting)} groups ({', '.join(starting)}); give more of the name"
+        )
+    by_key = {g.name.casefold(): g.name for g in everyone} | {g.id: g.name for g in everyone}
+    close = list(
+        dict.fromkeys(by_key[k] for k in difflib.get_close_matches(wanted, list(by_key), n=3, cutoff=0.5))
+    )
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(f"no group called {name!r}{hint} ('peercircle groups' lists them)")
+
+
+def _export_group(data_dir: Path, name: str, output: Path | None, options: _Options, force: bool) -> int:
+    from peercircle.sessions.groups.overview import overview
+    from peercircle.sessions.groups.report import group_report_filename, render_group_report, report_people
+    from peercircle.sessions.groups.store import GroupStore
+    from peercircle.sessions.records.anonymise import make_anonymiser, pseudonym_problems
+    from peercircle.sessions.records.summary import summarise
+    from peercircle.sessions.storage.store import SessionStore, StoreError
+
+    groups = GroupStore(data_dir, writer=False)
+    groups.groups()  # read first, so what is wrong with the file is said even if no group is found
+    for problem in groups.problems:
+        print(f"peercircle: {problem}", file=sys.stderr)
+    group = find_group(groups, name)
+    store = SessionStore(data_dir, writer=False)
+
+    def read(session_id: str) -> SessionSummary | None:
+        # A meeting purged since, or whose file is damaged, is reported missing, not fatal.
+        try:
+            return summarise(store.load(session_id))
+        except StoreError:
+            return None
+
+    seen = overview(group, read, groups.ticks())
+    anonymiser = None
+    if options.anonymise:
+        people = report_people(seen)
+        folded = {p.casefold(): p for p in people}
+        chosen = {folded.get(n.casefold(), n): alias for n, alias in options.pseudonyms.items()}
+        problems = pseudonym_problems(people, chosen)
+        if problems:
+            raise ValueError(problems[0])
+        anonymiser = make_anonymiser(people, chosen, options.also_hide)
+    text = render_group_report(seen, anonymiser)
+    if seen.missing:
+        count = len(seen.missing)
+        print(
+            f"peercircle: {count} of the group's meeting records could not be read (purged or damaged); "
+            "the report says so.",
+            file=sys.stderr,
+        )
+    return _write_one(text, group_report_filename(seen, anonymiser), output, force)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from peercircle.sessions.engine.meeting import Meeting
 from peercircle.sessions.engine.session import clean_names
 from peercircle.sessions.records.folding import fold, folded_with_positions, original_end
 from peercircle.sessions.records.summary import SessionSummary, TurnSummary
@@ -254,9 +255,45 @@ def make_anonymiser(
     return Anonymiser(mapping)
 
 
+def hides(anonymiser: Anonymiser, name: str) -> bool:
+    """Whether ``name`` (as a whole) is one the anonymiser was given to hide."""
+    return _key(name) in anonymiser._lookup
+
+
+def widened(anonymiser: Anonymiser, people: Iterable[str]) -> Anonymiser:
+    """``anonymiser`` also hiding each of ``people`` it was not given, by a fresh initial.
+
+    A meeting's record names people who were not in the room (absent members): an
+    anonymiser made from the session's roster alone would leave them as they are."""
+    missing = [
+        p for p in dict.fromkeys(" ".join(n.split()) for n in people) if p and not hides(anonymiser, p)
+    ]
+    if not missing:
+        return anonymiser
+    mapping = dict(anonymiser.mapping)
+    used = {_key(a) for alias in mapping.values() for a in (alias, *alias.split("/"))}
+    for person in missing:
+        number = 1
+        while _key(_initial_alias(initial(person), number)) in used:
+            number += 1
+        mapping[person] = _initial_alias(initial(person), number)
+        used.add(_key(mapping[person]))
+    return Anonymiser(mapping)
+
+
+def record_people(summary: SessionSummary) -> tuple[str, ...]:
+    """Everyone a record names as a person: the roster, then, for a group's meeting, the
+    members who were absent (and the guests, who are in the roster already)."""
+    people = list(summary.roster)
+    if summary.meeting is not None:
+        people += [*summary.meeting.members, *summary.meeting.absent, *summary.meeting.guests]
+    return tuple(dict.fromkeys(people))
+
+
 def anonymise_summary(summary: SessionSummary, anonymiser: Anonymiser) -> SessionSummary:
     """The same summary with every name replaced: people, presenters, airtime, turns,
-    step names, notes, actions, private notes, cards and the agreement."""
+    step names, notes, actions, private notes, cards, the agreement and, for a group's
+    meeting, its members, absences, guests, roles and report back."""
 
     def a(text: str) -> str:
         # Control characters go first: an escape sequence against a name ("\x1b[1mAnn")
@@ -293,6 +330,35 @@ def anonymise_summary(summary: SessionSummary, anonymiser: Anonymiser) -> Sessio
         left=tuple(who(p) for p in summary.left),
         agreement=a(summary.agreement),
         format_id="",  # a user's format id can hold a name ("ann-smiths-circle")
+        meeting=None if summary.meeting is None else anonymise_meeting(summary.meeting, anonymiser),
+    )
+
+
+def anonymise_meeting(meeting: Meeting, anonymiser: Anonymiser) -> Meeting:
+    """What a session records of its group with every name replaced: the group's name and
+    id (either can hold a name: "Ann's circle"), members, absences, guests, who took each
+    role, and each earlier action heard back on."""
+
+    def a(text: str) -> str:
+        return anonymiser.apply(clean_text(text))
+
+    def who(name: str) -> str:
+        return anonymiser.name(name)
+
+    return dataclasses.replace(
+        meeting,
+        group_id=a(meeting.group_id),
+        group_name=a(meeting.group_name),
+        members=tuple(who(p) for p in meeting.members),
+        absent=tuple(who(p) for p in meeting.absent),
+        guests=tuple(who(p) for p in meeting.guests),
+        roles={a(role): who(person) for role, person in meeting.roles.items()},
+        report_back=tuple(
+            dataclasses.replace(
+                item, what=a(item.what), who=a(item.who), when=a(item.when), line=a(item.line)
+            )
+            for item in meeting.report_back
+        ),
     )
 
 
@@ -308,8 +374,9 @@ class NamesLeftError(ValueError):
         self.names = names
 
 
-_NOT_TEXT = frozenset({"id", "started_wall", "ended_wall"})
-"""Fields made by the app, never typed: a session id's random letters are nobody's name."""
+_NOT_TEXT = frozenset({"id", "started_wall", "ended_wall", "action_id"})
+"""Fields made by the app, never typed: a session id's random letters are nobody's name
+(an action's id is its session's id and a number)."""
 
 
 def summary_texts(value: object) -> Iterator[str]:

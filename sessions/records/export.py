@@ -26,13 +26,16 @@ import unicodedata
 from datetime import datetime
 
 from peercircle.sessions.engine import timefmt
+from peercircle.sessions.engine.meeting import ReportBack
 from peercircle.sessions.engine.timefmt import minutes_text, signed_clock_text
 from peercircle.sessions.records.actions import ActionItem, name_forms, parse_action, starts_with_person
 from peercircle.sessions.records.anonymise import (
     Anonymiser,
     anonymise_summary,
     check_hidden,
+    record_people,
     summary_texts,
+    widened,
 )
 from peercircle.sessions.records.folding import fold
 from peercircle.sessions.records.summary import PhaseSummary, SessionSummary, airtime_shares, share_bar
@@ -244,6 +247,9 @@ def render_markdown(
     """The whole record. Private notes only with ``include_private``; with an
     ``anonymiser``, every name (metadata, notes, cards, actions) is replaced."""
     if anonymiser is not None:
+        if summary.meeting is not None:
+            # Absent members are named in a meeting's record but are not in its roster.
+            anonymiser = widened(anonymiser, record_people(summary))
         summary = anonymise_summary(summary, anonymiser)
         # Checked before anything is made of it: a field that missed the anonymiser (or a
         # spelling it does not match) stops the export instead of reaching a shared folder.
@@ -270,6 +276,7 @@ def render_markdown(
                 ("length_minutes", round(summary.elapsed / 60)),
                 ("planned_minutes", round(summary.planned / 60)),
                 ("session", summary.id),
+                *_meeting_fields(summary),
                 ("anonymised", anonymiser is not None),
                 *([("private_notes", True)] if include_private else []),
                 ("tags", list(dict.fromkeys(tags))),
@@ -289,6 +296,7 @@ def render_markdown(
         f"- **Session:** {_inline(summary.id)}"
         + (f" · turn order shuffled with seed {summary.seed}" if summary.seed is not None else ""),
     ]
+    out += _meeting_lines(summary)
     if anonymiser is not None:
         out.append("- **Anonymised:** names replaced with initials or pseudonyms")
     if include_private:
@@ -298,11 +306,14 @@ def render_markdown(
         notes = []
         if person in summary.presenters:
             notes.append("presenter")
+        if summary.meeting is not None and person in summary.meeting.guests:
+            notes.append("guest")
         if person in summary.joined:
             notes.append("arrived late")
         if person in summary.left:
             notes.append("left early")
         out.append(f"- {_inline(person)}" + (f" ({', '.join(notes)})" if notes else ""))
+    out += _report_back_lines(summary)
     out += ["", *_timing_table(summary)]
     for phase in summary.phases:
         out += ["", f"## {phase.index + 1}. {_heading(phase.name)}", ""]
@@ -325,9 +336,80 @@ def render_markdown(
             out += ["", "**Facilitator's private notes:**", "", _block(phase.private)]
     actions = session_actions(summary)
     out += ["", "## Actions", ""]
-    out += [_task(action) for _, action in actions if action.what] or ["*No actions recorded.*"]
+    carried = [_carried_task(item) for item in summary.meeting.carried] if summary.meeting else []
+    out += [*carried, *(_task(action) for _, action in actions if action.what)] or ["*No actions recorded.*"]
     out += ["", *airtime_table(summary), "", *proctor_table(summary)]
     return "\n".join(out) + "\n"
+
+
+# -- a group's meeting: who was absent, guests, roles, the report back ------------------------
+
+REPORT_BACK_STATUS = {
+    "done": "Done",
+    "carried": "Carried",
+    "dropped": "Dropped",
+    "open": "Not heard back",
+}
+"""How a report back's status reads in a record (open: the group did not get to it)."""
+
+
+def _meeting_fields(summary: SessionSummary) -> list[tuple[str, object]]:
+    """Front matter of a group's meeting: the group, who was absent, the guests. None for a
+    session on its own, whose record stays exactly as it was."""
+    meeting = summary.meeting
+    if meeting is None:
+        return []
+    return [
+        ("meeting_of", meeting.group_name),
+        ("absent", list(meeting.absent)),
+        ("guests", list(meeting.guests)),
+    ]
+
+
+def _names_text(names: tuple[str, ...], none: str) -> str:
+    return ", ".join(_inline(n) for n in names) if names else none
+
+
+def _meeting_lines(summary: SessionSummary) -> list[str]:
+    """The lines under the title that say which group met and who was there."""
+    meeting = summary.meeting
+    if meeting is None:
+        return []
+    size = len(meeting.members)
+    lines = [
+        f"- **Group:** {_inline(meeting.group_name)} ({size} member{'' if size == 1 else 's'})",
+        f"- **Absent:** {_names_text(meeting.absent, 'nobody')}",
+        f"- **Guests:** {_names_text(meeting.guests, 'none')}",
+    ]
+    if meeting.roles:
+        roles = "; ".join(f"{_inline(role)}: {_inline(person)}" for role, person in meeting.roles.items())
+        lines.append(f"- **Roles:** {roles}")
+    return lines
+
+
+def _report_back_lines(summary: SessionSummary) -> list[str]:
+    """Each earlier action the meeting heard back on, its status and what was said."""
+    meeting = summary.meeting
+    if meeting is None:
+        return []
+    lines = ["", "## Report back", ""]
+    if not meeting.report_back:
+        return [*lines, "*No open actions from earlier meetings.*"]
+    for item in meeting.report_back:
+        parts = [_inline(item.what), _inline(item.who) if item.who else "who: not set"]
+        parts.append(_inline(item.when) if item.when else "by when: not set")
+        said = f": {_inline(item.line)}" if item.line.strip() else ""
+        agreed = f" (agreed {_inline(item.raised)})" if item.raised else ""
+        lines.append(f"- **{REPORT_BACK_STATUS[item.status]}:** {' — '.join(parts)}{agreed}{said}")
+    return lines
+
+
+def _carried_task(item: ReportBack) -> str:
+    """An earlier action carried into this meeting: open again here, with where it came from."""
+    parts = [_inline(item.what), _inline(item.who) if item.who else "who: not set"]
+    parts.append(_inline(item.when) if item.when else "by when: not set")
+    since = f" (carried from {_inline(item.raised)})" if item.raised else " (carried)"
+    return f"- [ ] {' — '.join(parts)}{since}"
 
 
 def airtime_table(summary: SessionSummary) -> list[str]:
@@ -525,7 +607,9 @@ def render_learning_record(
     roster = summary.roster
     me = anonymiser.name(person) if anonymiser is not None else person
     hide = dict(anonymiser.mapping) if anonymiser is not None else {}
-    hide.update({other: "a colleague" for other in roster if other != person})
+    # A meeting's members who were absent are colleagues too (record_people is the roster
+    # for a session on its own).
+    hide.update({other: "a colleague" for other in record_people(summary) if other != person})
     if anonymiser is not None:
         hide[person] = me
     hider = Anonymiser(hide)
