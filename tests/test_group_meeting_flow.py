@@ -76,3 +76,21 @@ async def test_the_fourth_meeting_hears_back_and_offers_the_next_presenter(tmp_p
     group = groups.get(year.group_id)
     assert group is not None and group.meetings[-1] == session.meta.id and group.meetings[0] == first
     assert any(c.into == f"{session.meta.id}#c1" for c in groups.ticks())
+
+
+async def test_the_retention_purge_at_start_takes_old_meetings_out_of_their_group(tmp_path: Path) -> None:
+    """The purge runs on the thread that opens the data folder; the group's file is changed
+    there too (asking the app for its group store there waited on itself for ever)."""
+    from peercircle.sessions.storage.settings import Settings
+
+    data_dir = tmp_path / "data"
+    year = group_year(data_dir)
+    ids = [s.meta.id for s in year.sessions]
+    Settings(retention_days=60).save(data_dir)  # on 2 November: drops 3 August only
+    app = make_app(data_dir, FakeClock(wall=datetime(2026, 11, 2, 10, tzinfo=UTC)), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.folder_is_open, what="the folder")
+        assert "1 session(s) older than 60 days were deleted" in "\n".join(app.startup_problems)
+        group = app.groups.get(year.group_id)
+        assert group is not None and list(group.meetings) == ids[1:]
+    assert list(GroupStore(data_dir).get(year.group_id).meetings) == ids[1:]  # type: ignore[union-attr]

@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 
 Answer = TypeVar("Answer")
 
+DRIVER_CLOSE_TIMEOUT = 1.0
+"""Seconds the signal watcher waits for Textual's driver to close before ending anyway."""
+
 OPEN_IN_BACKGROUND = 1 << 20
 """Bytes: a session file this big or bigger is read off the UI thread. A real session
 (50-200 KB) reads in a few milliseconds; 1 MB in about 20 ms, a frame or two."""
@@ -79,6 +82,19 @@ def _when(session_id: str) -> str:
     except ValueError:
         return session_id
     return f"{started.day} {started:%b %Y}, {started:%H:%M}"
+
+
+def _leave_groups(data_dir: Path, session_ids: set[str]) -> list[str]:
+    """Purged sessions leave their groups, from the thread that opens the data folder (the
+    app's own group store waits for that opening to end); what went wrong, for the user."""
+    from peercircle.sessions.groups.store import GroupStore, GroupStoreError
+
+    groups = GroupStore(data_dir)
+    try:
+        groups.forget_sessions(session_ids)
+    except GroupStoreError as exc:
+        return [*groups.problems, str(exc)]
+    return groups.problems
 
 
 def _unexpected(exc: Exception) -> str:
@@ -400,7 +416,7 @@ class PeerCircleApp(App[None]):
             if days:
                 purged = store.purge(days, self.clock.now())
                 if purged:
-                    self.forget_sessions({entry.id for entry in purged})
+                    problems += _leave_groups(self.data_dir, {entry.id for entry in purged})
                     problems.append(
                         f"{len(purged)} session(s) older than {days} days were deleted (retention setting)."
                     )
@@ -512,8 +528,18 @@ class PeerCircleApp(App[None]):
         driver = self._driver
         if driver is None:
             return
-        with contextlib.suppress(Exception):
-            driver.close()
+
+        def close() -> None:
+            with contextlib.suppress(Exception):
+                driver.close()
+
+        # In a thread of its own, waited for a moment only: on a terminal that has gone
+        # (SIGHUP), Textual's writer thread can stop taking output, and ``close`` (which
+        # queues a last message for it) then waits for room for ever; the process was left
+        # asleep for good, instead of ending.
+        closing = threading.Thread(target=close, name="peercircle-close-driver", daemon=True)
+        closing.start()
+        closing.join(DRIVER_CLOSE_TIMEOUT)
         fileno: int | None = getattr(driver, "fileno", None)
         attrs = getattr(driver, "attrs_before", None)
         if fileno is not None and attrs is not None:
