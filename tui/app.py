@@ -37,6 +37,7 @@ from peercircle.tui.themes import THEMES
 
 if TYPE_CHECKING:
     from peercircle.sessions.engine.session import Session
+    from peercircle.sessions.groups.store import GroupStore
     from peercircle.sessions.library.decks import DeckLibrary
     from peercircle.sessions.library.format_file import Library
     from peercircle.sessions.library.formats import Format
@@ -268,6 +269,21 @@ class PeerCircleApp(App[None]):
     @property
     def store(self) -> SessionStore:
         return self.folder.store
+
+    _group_store: GroupStore | None = None
+    _group_store_made = threading.Lock()
+    """Workers of two screens may ask at once: one store, so no tick is kept in a copy."""
+
+    @property
+    def groups(self) -> GroupStore:
+        """The folder's groups and action ticks, read when first needed; only the peercircle
+        holding the folder's lock may change them (the other one is told why not)."""
+        with self._group_store_made:
+            if self._group_store is None:
+                from peercircle.sessions.groups.store import GroupStore
+
+                self._group_store = GroupStore(self.data_dir, writer=not self.read_only)
+            return self._group_store
 
     @property
     def lock(self) -> FolderLock:

@@ -106,6 +106,15 @@ GROUPS: dict[str, tuple[Control, ...]] = {
         Control("Delete the highlighted session (asks first)", "d"),
         Control("Back (in history: clear the search first)", "escape"),
     ),
+    "Group and actions": (
+        Control("The group's open actions, to tick off (group screen)", "a"),
+        Control("Read the group's meetings again (group screen)", "r"),
+        Control("Tick the highlighted action done (actions)", "d"),
+        Control("Drop the highlighted action: no longer wanted (actions)", "x"),
+        Control("Open the highlighted action again (actions)", "o"),
+        Control("Show the closed actions too, or the open ones only (actions)", "a"),
+        Control("The meeting the highlighted action was agreed at (actions)", "enter"),
+    ),
     "Summary": (
         Control("Save what the preview shows to a Markdown file", "x"),
         Control("Copy what the preview shows to the clipboard", "c"),
