@@ -182,9 +182,7 @@ class ActionsScreen(PeerCircleScreen[None]):
 
     def on_resize(self) -> None:
         if self.read is not None:
-            keep = self._highlighted()
-            self._columns()
-            self._fill(keep)
+            self._fill(self._highlighted())
 
     # -- reading -------------------------------------------------------------------------
 
@@ -243,7 +241,16 @@ class ActionsScreen(PeerCircleScreen[None]):
         # Each column has a cell of padding either side; the margin and scrollbar take four.
         rest = width - sum(widths.values()) - 2 * (len(widths) + 1) - 4
         # On a projector's width the words stay near their who and when, not across the wall.
-        return {"what": max(16, min(rest, 90)), **widths}
+        longest = max((len(a.what) for a in self.read.recorded), default=40) if self.read else 40
+        what = max(16, min(rest, longest + 1))
+        # What the words leave goes to who, by when and the group, up to their wide widths.
+        spare = rest - what
+        for key, most in (("when", 20), ("who", 16), ("group", 24)):
+            if key in widths and spare > 0:
+                grow = min(spare, max(0, most - widths[key]))
+                widths[key] += grow
+                spare -= grow
+        return {"what": what, **widths}
 
     def _columns(self) -> None:
         table = self.query_one("#actions-table", DataTable)
@@ -262,6 +269,7 @@ class ActionsScreen(PeerCircleScreen[None]):
     def _fill(self, keep: str | None) -> None:
         table = self.query_one("#actions-table", DataTable)
         place = table.cursor_row
+        self._columns()  # the words' column fits the longest action read
         actions = self.current()
         self.shown = [a for a in actions if self.show_closed or a.is_open]
         widths = self._widths()

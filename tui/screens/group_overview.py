@@ -158,7 +158,14 @@ class GroupOverviewScreen(PeerCircleScreen[None]):
                 return None, list(groups.problems)
             return overview(group, session_reader(app), groups.ticks()), list(groups.problems)
 
-        self.run_worker(read, name="group-overview", group="group-overview", thread=True, exclusive=True)
+        self.run_worker(
+            read,
+            name="group-overview",
+            group="group-overview",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,  # said on the screen (on_worker_state_changed), never a traceback
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -273,10 +280,25 @@ class GroupOverviewScreen(PeerCircleScreen[None]):
             parts.append(f" {count} of {len(view.meetings)}{guest}")
             presented = view.presented(person)
             if presented:
-                dates = ", ".join(short_date(d) for d in presented)
-                parts.append(("  presented " + dates, "$accent"))
+                # The longest form that fits: a wrapped row would break the columns (the P in
+                # the row and the meetings panel say when, whatever is left out here).
+                room = layout.inner - line(*parts).cell_length
+                forms = (
+                    "  presented " + ", ".join(short_date(d) for d in presented),
+                    f"  presented {len(presented)}×, last {short_date(presented[-1])}",
+                    f"  presented {len(presented)}×",
+                )
+                said = next((form for form in forms if len(form) <= room), "")
+                parts.append((said, "$accent"))
             out.append(line(*parts))
-        out.append(line(("■ here  □ absent  P presented  · not in the group then", "$text-muted")))
+        out.append(
+            line(
+                (
+                    "■ here  □ absent  P presented  · not in the group then (or a guest not there)",
+                    "$text-muted",
+                )
+            )
+        )
         if len(meetings) < len(view.meetings):
             out.append(line((f"The latest {len(meetings)} of {len(view.meetings)} meetings.", "$text-muted")))
         return out
@@ -379,7 +401,9 @@ class GroupOverviewScreen(PeerCircleScreen[None]):
                 parts.append(" " * (width - sum(len(c) for _, c in pieces)))
             else:
                 parts.append(("none tagged".ljust(width), "$text-muted"))
-            names = ("normative", "formative", "restorative") if layout.wide else ("N", "F", "R")
+            # The functions' names where there is room for them, else their initials.
+            roomy = layout.inner >= 7 + width + 44
+            names = ("normative", "formative", "restorative") if roomy else ("N", "F", "R")
             parts.append((" " + " · ".join(f"{n} {c}" for n, c in zip(names, numbers, strict=True)), style))
             out.append(line(*parts))
         return out
@@ -422,15 +446,14 @@ class GroupOverviewScreen(PeerCircleScreen[None]):
         if still:
             out.append(line(""))
             out.append(line(("Still open (a: tick them off):", "bold")))
+            held = {m.session_id: m.date for m in view.meetings}
             for action in still:
                 who = f" — {action.who}" if action.who else ""
                 when = f" — {action.when}" if action.when else ""
-                out.append(
-                    line(
-                        f"• {action.what}{who}{when} ",
-                        (f"(agreed {short_date(action.raised)})", "$text-muted"),
-                    )
-                )
+                agreed = f"(agreed {short_date(action.raised)}"
+                if action.carried_from and action.session_id in held:
+                    agreed += f", carried on {short_date(held[action.session_id])}"
+                out.append(line(f"• {action.what}{who}{when} ", (agreed + ")", "$text-muted")))
         elif view.actions:
             out.append(line(("Every action is done, carried on or dropped.", "$success")))
         else:
