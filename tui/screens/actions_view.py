@@ -212,6 +212,7 @@ class ActionsScreen(PeerCircleScreen[None]):
         self.app.groups.problems.clear()  # told once
         if not read.group_found:
             self._status("This group is not in groups.json any more. Press Esc.", problem=True)
+            self.query_one("#actions-table").display = False
             return
         self.read = read
         title = f"Actions · {read.group_name}" if read.group_name else "Actions · every session"
