@@ -94,3 +94,29 @@ async def test_the_retention_purge_at_start_takes_old_meetings_out_of_their_grou
         group = app.groups.get(year.group_id)
         assert group is not None and list(group.meetings) == ids[1:]
     assert list(GroupStore(data_dir).get(year.group_id).meetings) == ids[1:]  # type: ignore[union-attr]
+
+
+async def test_the_group_screen_saves_the_group_report(tmp_path: Path) -> None:
+    from peercircle.tui.screens.group_overview import GroupOverviewScreen
+
+    data_dir = tmp_path / "data"
+    group_year(data_dir)
+    app = make_app(data_dir, FakeClock(wall=datetime(2026, 11, 2, 10, tzinfo=UTC)), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.folder_is_open, what="the folder")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen), what="groups")
+        await pilot.press("o")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, GroupOverviewScreen) and app.screen.overview is not None,
+            what="the group read",
+        )
+        await pilot.press("x")
+        report = tmp_path / "exports" / "NQSW set North - group report.md"
+        await wait_for(pilot, report.exists, what="the report file")
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("---\n") and "# Group report: NQSW set North" in text
+    for name in ("Aisha", "Ben", "Ciara", "Dev", "Eilidh", "Fraser", "Gus"):
+        assert name in text
+    assert oct(report.stat().st_mode & 0o777) == "0o600"

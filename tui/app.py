@@ -205,7 +205,6 @@ class PeerCircleApp(App[None]):
         self._library_lock = threading.RLock()
         self.autosaver: Autosaver | None = None
         self.unsaved: list[Autosaver] = []
-        self._groups: GroupStore | None = None
         """Finished sessions whose last writes failed; their writers keep retrying."""
         self.bell_muted = False
         self.projector = False
@@ -291,18 +290,24 @@ class PeerCircleApp(App[None]):
     def store(self) -> SessionStore:
         return self.folder.store
 
-    @property
-    def lock(self) -> FolderLock:
-        return self.folder.lock
+    _group_store: GroupStore | None = None
+    _group_store_made = threading.Lock()
+    """Workers of two screens may ask at once: one store, so no tick is kept in a copy."""
 
     @property
     def groups(self) -> GroupStore:
-        """The groups and the between-meeting action ticks (read when first asked for)."""
-        if self._groups is None:
-            from peercircle.sessions.groups.store import GroupStore
+        """The folder's groups and action ticks, read when first needed; only the peercircle
+        holding the folder's lock may change them (the other one is told why not)."""
+        with self._group_store_made:
+            if self._group_store is None:
+                from peercircle.sessions.groups.store import GroupStore
 
-            self._groups = GroupStore(self.data_dir, writer=not self.read_only)
-        return self._groups
+                self._group_store = GroupStore(self.data_dir, writer=not self.read_only)
+            return self._group_store
+
+    @property
+    def lock(self) -> FolderLock:
+        return self.folder.lock
 
     def forget_sessions(self, session_ids: set[str]) -> None:
         """Sessions deleted for good leave their groups (what a later meeting needs of them
