@@ -132,7 +132,7 @@ def test_the_online_deck_has_the_practical_tips() -> None:
 
 def test_proctor_adds_morale_understanding_people_and_morrisons_four_functions() -> None:
     assert "building morale and confidence" in card_text("proctor", "Restorative")
-    assert "understanding the people who use services better" in card_text("proctor", "Formative")
+    assert "a better understanding of the people who use services" in card_text("proctor", "Formative")
     morrison = card_text("proctor", "Morrison's four functions")
     for function in ("management", "development", "support", "mediation"):
         assert function in morrison, function
