@@ -114,7 +114,7 @@ def test_the_default_agreement_covers_what_a_group_must_agree() -> None:
 def test_the_agreement_and_the_readme_say_what_really_happens_to_private_notes() -> None:
     """The agreement promised private notes were 'never shown on screen', yet facilitator
     view shows them: the group must be told when they can appear and how they leave."""
-    (line,) = [line for line in default_agreement().splitlines() if "private notes" in line]
+    (line,) = [line for line in default_agreement().splitlines() if "Private notes:" in line]
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     readme_notes = " ".join(readme.split("Notes come in three kinds.")[1].split("\n\n")[0].split())
     for text in (line, readme_notes):

@@ -322,9 +322,18 @@ SHOWS: dict[str, tuple[str, ...]] = {
         "☑ The room: it is projected or shared.",
         "☐ Only me: facilitator view.",
         "Confidentiality and its limits",
+        "The facilitator fills in",  # the agreement's blanks (issue 17)
     ),
     "group_with_a_mistake": ("Ann,Bob,ann", "Ann", "Bob", "ann", "appears twice"),
-    "deck_picker": ("Prompt cards", "Heron's six categories of intervention", "Catalytic", "f8 Tag"),
+    "deck_picker": (
+        "Prompt cards",
+        "Heron's six categories of intervention",
+        "Catalytic",
+        "Facilitative. Helping the person reflect",
+        "Diversity and power",  # two of the decks issue 17 added
+        "Kinds of knowledge",
+        "f8 Tag",
+    ),
     "live_with_a_card": (
         "Catalytic",
         "FACILITATOR VIEW",
@@ -397,6 +406,7 @@ SHOWS: dict[str, tuple[str, ...]] = {
         "• Cat",
         "Length: 1 min (planned 3 min)",
         "Changes",  # the timing table's column for the minutes added or taken off a step
+        "Difference and power",  # the agreement's sections in one line (issue 17)
     ),
     "summary_anonymised": ("ANONYMISED: 3 people", "• A.", "• B.", "• C.", "busy week", "Rule: One person"),
     "history_search": ("busy", "1 of 1 session match", "Check-in round", "Ann: busy week"),

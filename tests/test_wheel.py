@@ -117,7 +117,7 @@ def test_the_wheel_holds_one_package_and_works_beside_tui_and_content(tmp_path: 
     assert result.returncode == 0, result.stderr
     where, counts, css = result.stdout.splitlines()
     assert Path(where) == site
-    assert counts == "24 0 11 True"
+    assert counts == "24 0 14 True"
     assert css == "True"
     # The squatters are really there and really broken: the test would catch a clash.
     clash = run("-c", "import tui")

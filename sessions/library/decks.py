@@ -33,7 +33,7 @@ from peercircle.sessions.library.markdown_file import (
 
 DECK_KEYS = {"source", "use", "id"}
 MAX_CARDS = 50
-"""The built-in decks have at most 9 cards; each card is a line in the deck chooser, so a
+"""The built-in decks have at most 12 cards; each card is a line in the deck chooser, so a
 file with thousands is refused at the first card too many instead of laid out."""
 
 _parser = MarkdownIt("commonmark")

@@ -29,7 +29,7 @@ on the clock (the save status, a save error) shows within a second, as a paused 
 NOTE_LABELS = {
     "shared": "Shared notes",
     "action": "Actions: what · who · by when, one per line",
-    "private": "Private notes (facilitator view only; exported only if you ask)",
+    "private": "Private notes: facilitator view only; exported only if asked for",
 }
 
 
