@@ -314,3 +314,25 @@ def test_a_group_size_beyond_what_the_app_runs_is_explained() -> None:
     with pytest.raises(FormatError) as caught:
         parse_format(GOOD.replace("- Group size: 3-6", "- Group size: 4-20"), "tiny.md")
     assert any(p.line == 7 and "groups of up to 12" in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("deck", "old", "now"),
+    [
+        ("smart", "Time-bound", "Timeframe"),
+        ("developmental-levels", "level 1: starting out", "Level 1: self-centred"),
+        ("developmental-levels", "Level 3: own style", "Level 3: process-centred"),
+    ],
+)
+def test_a_format_naming_a_card_by_its_old_title_still_loads(deck: str, old: str, now: str) -> None:
+    from peercircle.sessions.library.format_file import builtin_deck_cards
+
+    text = GOOD.replace("- Protected: yes", f"- Protected: yes\n- Deck: {deck}\n- Card: {old}")
+    fmt = parse_format(text, "mine.md", decks=builtin_deck_cards())
+    assert (fmt.phases[0].deck, fmt.phases[0].card) == (deck, now)
+
+
+def test_an_own_deck_that_keeps_the_old_title_keeps_its_own_card() -> None:
+    text = GOOD.replace("- Protected: yes", "- Protected: yes\n- Deck: smart\n- Card: Time-bound")
+    fmt = parse_format(text, "mine.md", decks={"smart": ["Time-bound", "Specific"]})
+    assert fmt.phases[0].card == "Time-bound"

@@ -120,3 +120,25 @@ async def test_the_group_screen_saves_the_group_report(tmp_path: Path) -> None:
     for name in ("Aisha", "Ben", "Ciara", "Dev", "Eilidh", "Fraser", "Gus"):
         assert name in text
     assert oct(report.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_every_groups_actions_stay_off_the_wall_in_projector_view(tmp_path: Path) -> None:
+    from peercircle.tui.screens.actions_view import ActionsScreen
+
+    data_dir = tmp_path / "data"
+    group_year(data_dir)
+    app = make_app(data_dir, FakeClock(wall=datetime(2026, 11, 2, 10, tzinfo=UTC)), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.folder_is_open, what="the folder")
+        app.projector = True  # as after a session shown to the room
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ActionsScreen), what="actions")
+        await pilot.pause()
+        text = shown_text(app)
+        assert "Projector view is on" in text
+        assert "Dev to draft the chronology" not in text and "Ciara" not in text
+        await pilot.press("v")
+        await wait_for(
+            pilot, lambda: "Dev to draft the chronology" in shown_text(app), what="the list, named"
+        )
+        assert not app.projector

@@ -432,6 +432,11 @@ def _phase(
             problems.append(FormatProblem(card_line, "a Card needs a Deck line above it in the same phase"))
         elif decks is not None and card_deck in decks:
             titles = [t.casefold() for t in decks[str(card_deck)]]
+            renamed = RENAMED_CARDS.get((str(card_deck), str(values["card"]).casefold()))
+            if str(values["card"]).casefold() not in titles and renamed and renamed.casefold() in titles:
+                # A format written before a built-in card was renamed still names it by
+                # its old title: it keeps working, with the card as it is called now.
+                values["card"] = renamed
             if str(values["card"]).casefold() not in titles:
                 problems.append(
                     FormatProblem(
@@ -493,6 +498,16 @@ class Library:
             if other.id == fmt.id:
                 return f"the id '{fmt.id}' is already used by {where}; rename the file or add '- Id: ...'"
         return None
+
+
+RENAMED_CARDS: dict[tuple[str, str], str] = {
+    ("smart", "time-bound"): "Timeframe",
+    ("developmental-levels", "level 1: starting out"): "Level 1: self-centred",
+    ("developmental-levels", "level 2: finding your feet"): "Level 2: client-centred",
+    ("developmental-levels", "level 3: own style"): "Level 3: process-centred",
+}
+"""(deck id, old title in lower case) -> the title the card has now. Built-in cards renamed
+to the resource's own words; a facilitator's format may name them the old way."""
 
 
 def builtin_deck_cards() -> dict[str, list[str]]:

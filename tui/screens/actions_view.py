@@ -155,6 +155,7 @@ class ActionsScreen(PeerCircleScreen[None]):
         Binding("x", "tick('dropped')", "Dropped"),
         Binding("o", "tick('open')", "Open again"),
         Binding("a", "show_closed", "Show closed"),
+        Binding("v", "facilitator_view", "Facilitator view", show=False),
     ]
 
     def __init__(self, group_id: str | None = None) -> None:
@@ -178,7 +179,31 @@ class ActionsScreen(PeerCircleScreen[None]):
         self.query_one("#actions-none").display = False
         self.query_one("#actions-table").focus()
         self._columns()
+        if self._walled():
+            return
         self.reload()
+
+    def _walled(self) -> bool:
+        """Every group's actions stay off the wall: in projector view this list (of every
+        session) is not read until the facilitator says the screen is theirs (v). A group's
+        own list is for its own room, and shows."""
+        if self.group_id is not None or not self.app.projector:
+            return False
+        self._status(
+            "Projector view is on, and this list holds every group's actions and names. "
+            "Press v if only you can see this screen (facilitator view), or open a group's own "
+            "actions from the groups screen (g, then c).",
+            problem=True,
+        )
+        self.query_one("#actions-table").display = False
+        return True
+
+    def action_facilitator_view(self) -> None:
+        if self.group_id is None and self.app.projector:
+            self.app.projector = False
+            self.query_one("#actions-table").display = True
+            self._status("Reading the meetings' actions…")
+            self.reload()
 
     def on_resize(self) -> None:
         if self.read is not None:
