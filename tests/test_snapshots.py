@@ -312,7 +312,7 @@ def assert_shows(app, scene: str, size: tuple[int, int]) -> None:
 
 
 SHOWS: dict[str, tuple[str, ...]] = {
-    "home": ("No sessions yet.", "Press n to start a session"),
+    "home": ("No sessions yet.", "Press n to start a session", "g Groups", "h History"),
     "choose_format": ("Balint group", "Presentation"),
     "choose_format_broken_file": ("typo.md cannot be used yet", "unknown speaker mode 'silent'"),
     "copy_and_edit": ("Action Learning Set (our version)", "Total: 35 min per presenter for 6 people (−10)"),
