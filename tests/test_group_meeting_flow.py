@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.groups.store import GroupStore
 from peercircle.tui.screens.agreement import AgreementScreen
@@ -46,7 +48,12 @@ async def test_the_fourth_meeting_hears_back_and_offers_the_next_presenter(tmp_p
         await wait_for(pilot, lambda: isinstance(app.screen, ReportBackScreen), what="report back")
         text = shown_text(app)
         assert "Dev to draft the chronology" in text and "ask the team lead about a co-worker" in text
+        # the line goes with the action just ticked (the cursor stays on it), then down
         await pilot.press("c", "l")
+        app.screen.query_one("#report-line").value = "started; half done"
+        await pilot.press("enter")
+        assert "“started;" in shown_text(app) and "half done”" in shown_text(app)  # wraps at 100
+        await pilot.press("down", "l")
         app.screen.query_one("#report-line").value = "asked; waiting for an answer"
         await pilot.press("enter")
         assert "asked; waiting for an answer" in shown_text(app)
@@ -68,8 +75,7 @@ async def test_the_fourth_meeting_hears_back_and_offers_the_next_presenter(tmp_p
         assert meeting is not None
         assert meeting.absent == ("Fraser",) and meeting.guests == ("Hana",)
         assert [(r.what, r.status, r.line) for r in meeting.report_back] == [
-            ("Dev to draft the chronology", "carried", ""),
-            # c moved the cursor on, so the line went to the next one (not discussed)
+            ("Dev to draft the chronology", "carried", "started; half done"),
             ("ask the team lead about a co-worker", "open", "asked; waiting for an answer"),
         ]
     groups = GroupStore(data_dir)
@@ -142,3 +148,20 @@ async def test_every_groups_actions_stay_off_the_wall_in_projector_view(tmp_path
             pilot, lambda: "Dev to draft the chronology" in shown_text(app), what="the list, named"
         )
         assert not app.projector
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 60)])
+async def test_the_groups_list_keeps_the_review_date_on_screen(tmp_path: Path, size: tuple[int, int]) -> None:
+    """At 100 columns the members' names pushed the agreement's column off: 'review 2027-'."""
+    data_dir = tmp_path / "data"
+    group_year(data_dir)
+    app = make_app(data_dir, FakeClock(wall=datetime(2026, 11, 2, 10, tzinfo=UTC)), tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.folder_is_open, what="the folder")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen), what="groups")
+        await pilot.pause()
+        text = shown_text(app)
+        assert "NQSW set North" in text and "review 2027-02-03" in text and "6: Aisha" in text
+        if size[0] >= 200:
+            assert "6: Aisha, Ben, Ciara, Dev, Eilidh, Fraser" in text

@@ -90,13 +90,23 @@ async def test_overview_shows_everyone_the_turns_and_the_charts(year: GroupYear,
         assert "Mon 3 Aug 2026" in text and "absent: Ben" in text and "guest: Gus" in text
         assert "1 of 3 guest" in text
         # The charts, beside their numbers.
-        assert any(c in text for c in charts.SPARKS) and "58%" in text
+        assert any(c in text for c in charts.SPARKS) and "59%" in text
         assert "normative 1 · formative 1 · restorative 2" in text
         assert "▒" in text and "▓" in text
         assert "open      2" in text and "dropped   1" in text
         assert "Dev to draft the chronology" in text
         assert "Action Learning Set" in text and "×3" in text
         assert app.screen.query_one("#overview-body").has_class("-wide")
+        # Each meeting's share is the group report's whole percentage (they add up to 100):
+        # the screen showed Aisha 8% where the report said 9%.
+        from peercircle.sessions.records.summary import airtime_shares
+
+        overview_ = app.screen.overview
+        airtime = next(line for line in lines if line.startswith("│Aisha") and "%" in line)
+        for meeting in overview_.meetings:
+            assert f"{airtime_shares(meeting.airtime_share)['Aisha']}%" in airtime
+        assert airtime.split("│")[1].endswith(" 9%")  # the average of 9%, 9% and 9%
+        assert sum(airtime_shares(overview_.meetings[0].airtime_share).values()) == 100
 
 
 async def test_overview_scrolls_at_80x24_and_escape_goes_back(year: GroupYear, tmp_path: Path) -> None:

@@ -133,7 +133,14 @@ def test_an_edited_agreement_is_kept_privately_and_can_be_reset(data_dir: Path) 
     assert agreement_line(load_agreement(path)) == "Phones away; What is said here stays here"
     reset_agreement(path)
     assert load_agreement(path) == default_agreement()
-    assert agreement_line("Just one line of words\nand more") == "Just one line of words"
+    # An agreement of plain lines keeps every point in the record's one line, not the first
+    # alone (a group's "We keep to time.\nWhat is said here stays here." lost its second).
+    assert agreement_line("Just one line of words\nand more") == "Just one line of words and more"
+    assert agreement_line("We keep to time.\n\nWhat is said here stays here.") == (
+        "We keep to time. What is said here stays here."
+    )
+    listed = "- Phones away\n- Stay on time\nCameras on"
+    assert agreement_line(listed) == "Phones away; Stay on time; Cameras on"
 
 
 def test_formats_check_finds_a_bare_name_in_the_formats_folder(data_dir: Path) -> None:

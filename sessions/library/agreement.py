@@ -50,8 +50,15 @@ def agreement_line(text: str) -> str:
     headings = [m.strip() for m in re.findall(r"^##\s+(.+?)\s*#*\s*$", text, flags=re.MULTILINE)]
     if headings:
         return "; ".join(headings)
-    for line in text.splitlines():
-        line = line.strip().lstrip("#-*> ").strip()
-        if line:
-            return line
-    return ""
+    # Without headings every line is kept: the record's line is the only place the group's
+    # own words appear, and "the first line" dropped the rest of what was agreed.
+    out = ""
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("#-*> ").strip()
+        if not line:
+            continue
+        if out:
+            listed = raw.lstrip()[:1] in "-*" or (line[:1].isupper() and out[-1] not in ".!?:;,")
+            out += "; " if listed and out[-1] not in ".!?:;," else " "
+        out += line
+    return out

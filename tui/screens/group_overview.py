@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from peercircle.sessions.groups.overview import GroupOverview, MeetingLine, overview
 from peercircle.sessions.records.export import PROCTOR
-from peercircle.sessions.records.summary import SessionSummary
+from peercircle.sessions.records.summary import SessionSummary, airtime_shares
 from peercircle.tui.base import PeerCircleScreen
 from peercircle.tui.widgets import charts
 
@@ -349,6 +349,9 @@ class GroupOverviewScreen(PeerCircleScreen[None]):
         meetings, first = self._shown_meetings(view, layout)
         top = max((s for m in view.meetings for s in m.airtime_share.values()), default=0.0)
         out = [self._header(meetings, layout, first)]
+        # The same whole percentages as the group report (adding up to 100 a meeting), so
+        # the screen and the report never show one person two different figures.
+        whole = {id(m): airtime_shares(m.airtime_share) for m in view.meetings}
         bar_width = max(6, min(layout.bar, layout.inner - layout.name - 1 - len(meetings) * layout.cell - 6))
         for person in view.people:
             parts: list[Part] = [(fit(person, layout.name), "bold"), " "]
@@ -356,12 +359,14 @@ class GroupOverviewScreen(PeerCircleScreen[None]):
                 share = meeting.airtime_share.get(person)
                 glyph = charts.spark(share, top)
                 if layout.cell == 7:
-                    text = fit(f" {glyph}" + (f" {share:.0%}" if share is not None else ""), 7)
+                    figure = f" {whole[id(meeting)][person]}%" if share is not None else ""
+                    text = fit(f" {glyph}{figure}", 7)
                 else:
                     text = glyph.center(3)
                 parts.append((text, "$accent" if share is not None else "$text-muted"))
-            shares = [m.airtime_share[person] for m in view.meetings if person in m.airtime_share]
+            shares = [whole[id(m)][person] / 100 for m in view.meetings if person in m.airtime_share]
             if shares:
+                # The average of the percentages shown, so 9% 9% 9% never averages to 8%.
                 average = sum(shares) / len(shares)
                 parts += [" ", (charts.bar(average / top if top else 0, bar_width // 2), "$primary")]
                 parts.append(f" {average:.0%}")

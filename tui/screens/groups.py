@@ -64,12 +64,17 @@ class GroupsScreen(PeerCircleScreen[None]):
     def on_screen_resume(self) -> None:
         self.fill()
 
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.fill()
+
     def fill(self, keep: str | None = None) -> None:
         table = self.query_one("#groups-table", DataTable)
         keep = keep or self.highlighted_id()
         table.clear()
         today = self.app.clock.now().date()
         groups = self.app.groups.groups(archived=self.show_archived)
+        rows = []
         for group in groups:
             last = met_on(group.meetings[-1]) if group.meetings else "not yet"
             if group.review_due(today):
@@ -78,10 +83,19 @@ class GroupsScreen(PeerCircleScreen[None]):
                 agreement = f"review {group.review_on}"
             else:
                 agreement = "not agreed yet"
-            name = Text(group.name + (" (archived)" if group.archived else ""))
+            name = group.name + (" (archived)" if group.archived else "")
+            rows.append((group, name, last, agreement))
+        # The members column gives way so the agreement's review date stays on screen (at
+        # 100 columns it was cut to "review 2027-"); the group screen (o) names everyone.
+        others = max((len(r[1]) for r in rows), default=5) + 8 + 8 + 10 + 10 + 17
+        room = max(12, self.size.width - others - 2 * 6 - 2)
+        for group, name, last, agreement in rows:
+            members = f"{len(group.members)}: " + ", ".join(group.members)
+            if len(members) > room:
+                members = members[: room - 1].rstrip(", ") + "…"
             table.add_row(
-                name,
-                Text(", ".join(group.members)),
+                Text(name),
+                Text(members),
                 Text(group.cadence),
                 str(len(group.meetings)),
                 last,

@@ -148,8 +148,8 @@ class ReportBackScreen(PeerCircleScreen[tuple[ReportBack, ...] | None]):
             classes="step-title",
         )
         yield Static(
-            "d done · c carry on into this meeting · x drop · l add what was said · Enter goes on "
-            "(actions not discussed stay open)",
+            "On the highlighted action: d done · c carry on into this meeting · x drop · "
+            "l add what was said. Enter goes on (actions not discussed stay open).",
             classes="hint",
         )
         yield OptionList(*(Option(Text(report_row(i))) for i in self.items), id="report-back")
@@ -176,10 +176,9 @@ class ReportBackScreen(PeerCircleScreen[tuple[ReportBack, ...] | None]):
         if index is None:
             return
         self.items[index] = replace(self.items[index], status=status)
+        # The cursor stays on the action just ticked: what was said about it (l) usually
+        # comes next, and a cursor that moved on put that line under the next action.
         self._redraw(index)
-        options = self.query_one("#report-back", OptionList)
-        if index + 1 < options.option_count:
-            options.highlighted = index + 1
 
     def action_line(self) -> None:
         index = self._index()
