@@ -172,3 +172,20 @@ def test_escape_sequences_in_a_format_file_never_reach_the_terminal(data_dir: Pa
         assert "Traceback" not in text
         assert not any(char in text for char in "\x1b\x07\x9b"), repr(text)
     assert "Clear me" in outputs[0].stdout  # the name, without what it tried to send
+
+
+def test_formats_check_passes_every_built_in_format_file(data_dir: Path) -> None:
+    """Checking a shipped file said its name 'is already used by a built-in format': the
+    built-in it clashed with was itself. A copy elsewhere still clashes, as it should."""
+    from importlib import resources
+
+    folder = resources.files("peercircle.content").joinpath("formats")
+    names = sorted(e.name for e in folder.iterdir() if e.name.endswith(".md"))
+    assert len(names) >= 20
+    result = cli("formats", "check", *(str(folder.joinpath(n)) for n in names), data_dir=data_dir)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count(": OK.") == len(names), result.stdout
+    copy = data_dir.parent / "clear.md"
+    copy.write_text(folder.joinpath("clear.md").read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli("formats", "check", str(copy), data_dir=data_dir)
+    assert result.returncode == 1 and "already used by a built-in format" in result.stdout

@@ -24,7 +24,10 @@ def add_format_commands(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("list", help="built-in and your own formats, with any that are broken")
     check = actions.add_parser("check", help="check a format file and explain every problem")
     check.add_argument(
-        "file", type=Path, help="the Markdown file to check (or its name in your formats folder)"
+        "file",
+        type=Path,
+        nargs="+",
+        help="the Markdown file(s) to check (or a name in your formats folder)",
     )
     show = actions.add_parser("show", help="print a format's file, to copy and adapt")
     show.add_argument("id", help="format id from 'peercircle formats list'")
@@ -40,7 +43,8 @@ def run_formats(args: argparse.Namespace, data_dir: Path) -> int:
     if args.formats_command == "list":
         return _list(data_dir)
     if args.formats_command == "check":
-        return _check(data_dir, args.file)
+        # Several files: each is checked and reported; the status is the worst of them.
+        return max(_check(data_dir, file) for file in args.file)
     return _show(data_dir, args.id)
 
 
@@ -121,7 +125,14 @@ def _check(data_dir: Path, file: Path) -> int:
 
 
 def _same_file(path: str, file: Path) -> bool:
+    """Whether a library format was read from ``file``. A built-in's path is its name in
+    the package's formats folder: checking the shipped file itself is no clash."""
     try:
+        if not Path(path).is_absolute() and "/" not in path:
+            from importlib import resources
+
+            shipped = resources.files("peercircle.content").joinpath("formats", path)
+            return isinstance(shipped, Path) and shipped.resolve() == file.resolve()
         return Path(path).resolve() == file.resolve()
     except OSError:
         return False
