@@ -319,3 +319,30 @@ def test_purge_on_the_command_line_takes_old_meetings_out_of_their_group(data_di
     # the tick about the purged meeting's action went with it; the later ones stay
     assert all(not c.action_id.startswith(ids[0]) for c in groups.ticks())
     assert any(c.action_id.startswith(ids[1]) for c in groups.ticks())
+
+
+def test_ticks_and_group_changes_from_several_threads_are_all_kept(data_dir: Path) -> None:
+    """The app changes groups from its screen and from workers (a deletion takes a session
+    out of its group): each change reads the list, adds to it and writes it whole, so two at
+    once must not lose one."""
+    import threading
+
+    store = GroupStore(data_dir)
+    group = store.create("Circle", ("Ann", "Bob", "Cat"))
+    barrier = threading.Barrier(4)
+
+    def work(n: int) -> None:
+        barrier.wait()
+        for i in range(25):
+            store.tick(f"s{n}#{i}", "done")
+            store.add_meeting(group.id, f"meeting-{n}-{i}")
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    again = GroupStore(data_dir)
+    assert len(again.ticks()) == 100
+    kept = again.get(group.id)
+    assert kept is not None and len(kept.meetings) == 100

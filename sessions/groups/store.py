@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from peercircle.sessions.engine.meeting import ReportBack
 from peercircle.sessions.files import atomic_write_text, ensure_private_dir
@@ -44,8 +45,26 @@ class GroupStoreError(Exception):
     """A change that cannot be saved; the message says why and what to do."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(method: Callable[P, R]) -> Callable[P, R]:
+    """One change (or first read) at a time: each change reads the list, adds to it and
+    writes it whole, and the app makes them from its screen and from workers; two at once
+    lost one (four threads ticking 25 times each lost some, every run)."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    run.__name__, run.__doc__ = method.__name__, method.__doc__
+    return run
+
+
 class GroupStore:
     def __init__(self, data_dir: Path, writer: bool = True) -> None:
+        self._lock = threading.RLock()
         self.folder = DataFolder(data_dir)
         self.writer = writer
         self.problems: list[str] = []
@@ -129,14 +148,17 @@ class GroupStore:
         except OSError:
             pass
 
+    @_locked
     def groups(self, archived: bool = False) -> list[Group]:
         """Groups by name; archived ones only when asked."""
         groups = [g for g in self._load_groups().values() if archived or not g.archived]
         return sorted(groups, key=lambda g: (g.archived, g.name.casefold()))
 
+    @_locked
     def get(self, group_id: str) -> Group | None:
         return self._load_groups().get(group_id)
 
+    @_locked
     def find(self, name: str) -> Group | None:
         """A group by its id, its name (any case), or the start of either when only one fits."""
         wanted = " ".join(name.split()).casefold()
@@ -147,12 +169,14 @@ class GroupStore:
         starts = [g for g in groups if g.id.startswith(wanted) or g.name.casefold().startswith(wanted)]
         return starts[0] if len(starts) == 1 else None
 
+    @_locked
     def group_of(self, session_id: str) -> Group | None:
         for group in self._load_groups().values():
             if session_id in group.meetings:
                 return group
         return None
 
+    @_locked
     def ticks(self) -> list[StatusChange]:
         if self._ticks is None:
             rows, self._ticks_frozen = self._read(self.folder.action_ticks, "changes", TICKS_SCHEMA)
@@ -177,6 +201,7 @@ class GroupStore:
                 "check the data folder, then try again; nothing else was changed."
             ) from exc
 
+    @_locked
     def save(self, group: Group) -> Group:
         groups = self._load_groups()
         self._check_writable(self._groups_frozen, self.folder.groups)
@@ -188,6 +213,7 @@ class GroupStore:
         self._groups = updated
         return group
 
+    @_locked
     def create(
         self,
         name: str,
@@ -210,6 +236,7 @@ class GroupStore:
         )
         return self.save(group)
 
+    @_locked
     def edit(
         self, group: Group, name: str, members: str | tuple[str, ...] | list[str], **changes: Any
     ) -> Group:
@@ -223,12 +250,14 @@ class GroupStore:
             )
         )
 
+    @_locked
     def add_meeting(self, group_id: str, session_id: str) -> Group | None:
         group = self.get(group_id)
         if group is None:
             return None
         return self.save(group.with_meeting(session_id))
 
+    @_locked
     def record_meeting(
         self, group_id: str, session_id: str, report_back: Sequence[ReportBack], at: str
     ) -> Group | None:
@@ -247,9 +276,11 @@ class GroupStore:
             self._ticks = updated
         return self.add_meeting(group_id, session_id)
 
+    @_locked
     def agree(self, group: Group, text: str, today: date) -> Group:
         return self.save(group.agreed(text, today))
 
+    @_locked
     def tick(self, action_id: str, status: str, line: str = "", now: datetime | None = None) -> StatusChange:
         ticks = self.ticks()
         self._check_writable(self._ticks_frozen, self.folder.action_ticks)
@@ -263,6 +294,7 @@ class GroupStore:
         self._ticks = updated
         return change
 
+    @_locked
     def forget_sessions(self, session_ids: set[str]) -> None:
         """After a purge or delete: the sessions leave their groups' lists, and their ticks go
         (what a later meeting needs of them is in that meeting's own record)."""
