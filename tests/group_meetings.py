@@ -89,10 +89,12 @@ def run_meeting(
     for kind, text in (("shared", shared), ("action", actions)):
         if text:
             session.write_note(0, text, kind)
+    # The floor as a set shares it: the presenter holds it about twice as long as each other
+    # member (before, the last person held half the meeting, which no group would show).
+    weights = {person: 2 if person in suggestion.presenters else 1 for person in people}
     for person in people:
         session.jump_to(person)
-        clock.advance(minutes * 60 / len(people) / 2)
-    clock.advance(minutes * 30)
+        clock.advance(minutes * 60 * weights[person] / sum(weights.values()))
     session.end()
     store = year.store
     store.write_meta(session.meta)

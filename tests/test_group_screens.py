@@ -90,7 +90,7 @@ async def test_overview_shows_everyone_the_turns_and_the_charts(year: GroupYear,
         assert "Mon 3 Aug 2026" in text and "absent: Ben" in text and "guest: Gus" in text
         assert "1 of 3 guest" in text
         # The charts, beside their numbers.
-        assert any(c in text for c in charts.SPARKS) and "59%" in text
+        assert any(c in text for c in charts.SPARKS) and "29%" in text  # the presenter's share
         assert "normative 1 · formative 1 · restorative 2" in text
         assert "▒" in text and "▓" in text
         assert "open      2" in text and "dropped   1" in text
@@ -105,7 +105,7 @@ async def test_overview_shows_everyone_the_turns_and_the_charts(year: GroupYear,
         airtime = next(line for line in lines if line.startswith("│Aisha") and "%" in line)
         for meeting in overview_.meetings:
             assert f"{airtime_shares(meeting.airtime_share)['Aisha']}%" in airtime
-        assert airtime.split("│")[1].endswith(" 9%")  # the average of 9%, 9% and 9%
+        assert airtime.split("│")[1].endswith(" 20%")  # the average of 29%, 15% and 15%
         assert sum(airtime_shares(overview_.meetings[0].airtime_share).values()) == 100
 
 
