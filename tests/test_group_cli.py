@@ -178,7 +178,7 @@ def test_damaged_groups_file_is_reported_not_moved(tmp_path: Path) -> None:
     result = cli("groups", data_dir=data)
     assert result.returncode == 0
     assert "groups.json could not be used" in result.stderr
-    assert result.stdout.startswith("No groups yet")
+    assert result.stdout.startswith("No group could be read")  # not "No groups yet"
     assert groups.folder.groups.read_text(encoding="utf-8") == "{not json"  # a reader never moves it
 
 

@@ -268,7 +268,22 @@ def test_one_damaged_group_leaves_the_others_and_a_copy_is_kept(data_dir: Path) 
     groups = GroupStore(data_dir)
     assert [g.id for g in groups.groups()] == ["a"]
     assert "2 group(s)" in groups.problems[0]
-    assert len(list((data_dir / "quarantine").iterdir())) == 1
+    (kept,) = (data_dir / "quarantine").iterdir()
+    assert str(kept) in groups.problems[0]
+
+
+def test_a_reader_meeting_a_damaged_group_says_no_copy_was_made_and_changes_nothing(data_dir: Path) -> None:
+    """`peercircle groups` read the file as a reader, made no copy, and yet said 'a copy of
+    the file is kept in .../quarantine'."""
+    data_dir.mkdir(parents=True)
+    good = Group("a", "A", ("Ann", "Bo")).to_dict()
+    text = json.dumps({"schema": 1, "groups": [good, {"id": 3}]})
+    (data_dir / "groups.json").write_text(text, encoding="utf-8")
+    reader = GroupStore(data_dir, writer=False)
+    assert [g.id for g in reader.groups()] == ["a"]
+    assert "copy of the file is kept" not in reader.problems[0] and "left as it is" in reader.problems[0]
+    assert not (data_dir / "quarantine").exists()
+    assert (data_dir / "groups.json").read_text(encoding="utf-8") == text
 
 
 def test_a_groups_file_from_a_newer_peercircle_is_never_rewritten(data_dir: Path) -> None:

@@ -39,7 +39,12 @@ def run_groups(args: argparse.Namespace, data_dir: Path) -> int:
     shown = [g for g in everyone if args.all or not g.archived]
     hidden = len(everyone) - len(shown)
     if not shown:
-        print(f"No groups yet in {data_dir}." if not everyone else "No groups but archived ones.")
+        if everyone:
+            print("No groups but archived ones.")
+        elif groups.problems:
+            print(f"No group could be read in {data_dir} (see above).")
+        else:
+            print(f"No groups yet in {data_dir}.")
         if hidden:
             print(
                 f"{hidden} archived group{'' if hidden == 1 else 's'}: 'peercircle groups --all' lists them."

@@ -71,6 +71,7 @@ class GroupStore:
         """What was wrong with the files, in words for the user (shown once)."""
         self._groups: dict[str, Group] | None = None
         self._groups_frozen = False
+        self._uncopied = False
         self._ticks: list[StatusChange] | None = None
         self._ticks_frozen = False
 
@@ -129,24 +130,34 @@ class GroupStore:
                     continue
                 groups.setdefault(group.id, group)
             if damaged:
-                self._keep_copy(self.folder.groups)
+                kept = self._keep_copy(self.folder.groups)
+                if kept is not None:
+                    where = f"a copy of the file is kept in {kept}."
+                else:
+                    # No copy (a reader, or the copy failed): the file must not be rewritten
+                    # without them, so this store never changes it.
+                    self._groups_frozen = self._uncopied = True
+                    where = (
+                        "the file is left as it is (peercircle sets a copy aside when it opens the folder)."
+                    )
                 self.problems.append(
-                    f"{damaged} group(s) in groups.json could not be read and are left out; "
-                    f"a copy of the file is kept in {self.folder.quarantine}."
+                    f"{damaged} group(s) in groups.json could not be read and are left out; {where}"
                 )
             self._groups = groups
         return self._groups
 
-    def _keep_copy(self, path: Path) -> None:
+    def _keep_copy(self, path: Path) -> Path | None:
+        """A private copy of ``path`` in quarantine; None when none was made."""
         if not self.writer:
-            return
+            return None
         try:
             ensure_private_dir(self.folder.quarantine)
             target = self.folder.quarantine / f"{path.name}.{int(time.time())}"
             shutil.copyfile(path, target)
             os.chmod(target, 0o600)
         except OSError:
-            pass
+            return None
+        return target
 
     @_locked
     def groups(self, archived: bool = False) -> list[Group]:
@@ -188,6 +199,11 @@ class GroupStore:
     def _check_writable(self, frozen: bool, path: Path) -> None:
         if not self.writer:
             raise GroupStoreError("This data folder is in use by another peercircle; change groups there.")
+        if frozen and self._uncopied:
+            raise GroupStoreError(
+                f"{path.name} has groups that could not be read and no copy of it could be kept; "
+                "check that the data folder can be written to, then open peercircle again."
+            )
         if frozen:
             raise GroupStoreError(f"{path.name} was written by a newer peercircle; update to change it.")
 
