@@ -361,3 +361,16 @@ def test_ticks_and_group_changes_from_several_threads_are_all_kept(data_dir: Pat
     assert len(again.ticks()) == 100
     kept = again.get(group.id)
     assert kept is not None and len(kept.meetings) == 100
+
+
+def test_a_damaged_file_that_cannot_be_set_aside_is_never_written_over(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "quarantine").write_text("a file where the folder should be", encoding="utf-8")
+    damaged = '{"schema": 1, "changes": [{"action_id": "s#1", "sta'
+    (data_dir / "actions.json").write_text(damaged, encoding="utf-8")
+    groups = GroupStore(data_dir)
+    assert groups.ticks() == []
+    assert "actions.json could not be used" in groups.problems[0] and "moved" not in groups.problems[0]
+    with pytest.raises(GroupStoreError, match="no copy of it could be kept"):
+        groups.tick("s#2", "done")
+    assert (data_dir / "actions.json").read_text(encoding="utf-8") == damaged

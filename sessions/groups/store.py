@@ -84,8 +84,7 @@ class GroupStore:
         except FileNotFoundError:
             return [], False
         except (OSError, UnicodeDecodeError) as exc:
-            self._set_aside(path, f"it could not be read ({exc.__class__.__name__})")
-            return [], False
+            return [], not self._set_aside(path, f"it could not be read ({exc.__class__.__name__})")
         try:
             raw = json.loads(text)
             if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
@@ -94,8 +93,8 @@ class GroupStore:
             if not isinstance(version, int) or isinstance(version, bool):
                 raise ValueError("no schema version")
         except (ValueError, RecursionError) as exc:
-            self._set_aside(path, f"it is damaged ({str(exc)[:80]})")
-            return [], False
+            # Not moved aside (a reader, or the move failed): never written over either.
+            return [], not self._set_aside(path, f"it is damaged ({str(exc)[:80]})")
         if version > schema:
             self.problems.append(
                 f"{path.name} was written by a newer peercircle (schema {version}); it is shown "
@@ -104,8 +103,9 @@ class GroupStore:
             return raw[key], True
         return raw[key], False
 
-    def _set_aside(self, path: Path, reason: str) -> None:
-        """Copy a damaged file into quarantine (kept, never deleted) and say so."""
+    def _set_aside(self, path: Path, reason: str) -> bool:
+        """Move a damaged file into quarantine (kept, never deleted) and say so; whether it
+        was moved."""
         kept = ""
         if self.writer:
             try:
@@ -114,8 +114,9 @@ class GroupStore:
                 os.replace(path, target)
                 kept = f" It was moved to {target}, not deleted."
             except OSError:
-                pass
+                self._uncopied = True
         self.problems.append(f"{path.name} could not be used: {reason}.{kept}")
+        return bool(kept)
 
     def _load_groups(self) -> dict[str, Group]:
         if self._groups is None:
