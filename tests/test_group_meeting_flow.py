@@ -165,3 +165,50 @@ async def test_the_groups_list_keeps_the_review_date_on_screen(tmp_path: Path, s
         assert "NQSW set North" in text and "review 2027-02-03" in text and "6: Aisha" in text
         if size[0] >= 200:
             assert "6: Aisha, Ben, Ciara, Dev, Eilidh, Fraser" in text
+
+
+async def test_a_meeting_killed_before_its_group_heard_of_it_joins_the_group_on_resume(
+    tmp_path: Path,
+) -> None:
+    """The session is written first and the group told second: a kill (or a full disk) in
+    between left a meeting its group never listed, so its report back and turn were lost
+    to the rota. Resuming it puts it in its group, with its report back's statuses."""
+    from peercircle.sessions.engine.session import Session
+    from peercircle.sessions.groups.meetings import meeting, plan
+    from peercircle.sessions.groups.tracking import to_report_back
+    from peercircle.sessions.library.format_file import load_library
+    from peercircle.sessions.storage.autosave import Autosaver
+    from peercircle.tui.screens.confirm import ConfirmScreen
+    from tests.group_meetings import reader
+
+    data_dir = tmp_path / "data"
+    year = group_year(data_dir)
+    clock = FakeClock(wall=datetime(2026, 11, 2, 10, tzinfo=UTC))
+    the_plan = plan(year.group, reader(year.store), year.groups.ticks(), clock.now().date())
+    report = tuple(to_report_back(a, "done", "") for a in the_plan.open_actions)
+    assert report
+    session = Session.new(
+        load_library().get("action-learning-set"),
+        year.group.members,
+        "Dev",
+        clock=clock,
+        meeting=meeting(year.group, year.group.members, (), {}, report),
+    )
+    saver = Autosaver(year.store, session).start()
+    session.start()
+    clock.advance(60)
+    saver.close()  # killed here, before the group was told
+    year.store.write_alive(session.meta.id, clock.monotonic_ns(), clock.now().isoformat())
+    assert session.meta.id not in year.group.meetings
+
+    app = make_app(data_dir, clock, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the offer to resume")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, LiveScreen), what="live")
+    again = GroupStore(data_dir)
+    group = again.get(year.group_id)
+    assert group is not None and group.meetings[-1] == session.meta.id
+    assert {c.action_id for c in again.ticks() if c.source == session.meta.id} == {
+        r.action_id for r in report
+    }

@@ -621,6 +621,7 @@ class PeerCircleApp(App[None]):
         alive = self.store.read_alive(session_id)
         self.begin_session(session)
         session.reopen(*alive)
+        self._join_group(session)
         # Nobody is asked who sees the screen here: after a crash the projector is most
         # likely still on, with the room watching the restart, and another question would
         # stand between the group and its session. So the safe view, which v or F9 leaves.
@@ -920,8 +921,25 @@ class PeerCircleApp(App[None]):
         try:
             group = made.group
             if agreed.edited or not group.agreed_on or group.review_due(today):
-                group = self.groups.agree(group, agreed.text, today)
-            self.groups.record_meeting(group.id, session.meta.id, report, session.meta.created)
+                self.groups.agree(group, agreed.text, today)
+        except GroupStoreError as exc:
+            self.notify(f"The group's agreement could not be saved: {exc}", severity="error", markup=False)
+        self._join_group(session)
+
+    def _join_group(self, session: Session) -> None:
+        """The group a meeting belongs to lists it, with its report back's statuses. Done
+        when it starts and again when it is resumed: the session is written first, so a
+        kill (or a full disk) before the group heard of it is mended then."""
+        from peercircle.sessions.groups.store import GroupStoreError
+
+        record = session.meta.meeting
+        if record is None:
+            return
+        try:
+            group = self.groups.get(record.group_id)
+            if group is None or session.meta.id in group.meetings:
+                return
+            self.groups.record_meeting(group.id, session.meta.id, record.report_back, session.meta.created)
         except GroupStoreError as exc:
             self.notify(
                 f"The meeting is being recorded, but the group could not be updated: {exc}",
