@@ -212,3 +212,33 @@ async def test_a_meeting_killed_before_its_group_heard_of_it_joins_the_group_on_
     assert {c.action_id for c in again.ticks() if c.source == session.meta.id} == {
         r.action_id for r in report
     }
+
+
+async def test_a_meeting_past_the_review_date_says_so_and_agreeing_records_the_review(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    year = group_year(data_dir)  # agreed 3 August 2026: review by 3 February 2027
+    app = make_app(data_dir, FakeClock(wall=datetime(2027, 3, 1, 10, tzinfo=UTC)), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.folder_is_open, what="the folder")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen), what="groups")
+        assert "review due" in shown_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen), what="attendance")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportBackScreen), what="report back")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseFormatScreen), what="formats")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupScreen), what="people")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen), what="agreement")
+        text = shown_text(app)
+        assert "⚠ Review due since 2027-02-03 (agreed 2026-08-03)" in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LiveScreen), what="live")
+    group = GroupStore(data_dir).get(year.group_id)
+    assert group is not None and str(group.agreed_on) == "2027-03-01"
+    assert not group.review_due(datetime(2027, 3, 2).date())
