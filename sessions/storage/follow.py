@@ -72,6 +72,7 @@ class SessionFollower:
         clock: Clock | None = None,
         wall_ns: Callable[[], int] = time.time_ns,
         stale_ns: int = STALE_NS,
+        problem_after_ns: int = PROBLEM_AFTER_NS,
     ) -> None:
         folder = DataFolder(Path(data_dir))
         self.store = SessionStore(folder.root, writer=False)
@@ -79,6 +80,7 @@ class SessionFollower:
         self._wall_ns = wall_ns
         """Compared with the heartbeat file's mtime (both wall time, whatever the session clock)."""
         self._stale_ns = stale_ns
+        self._problem_after_ns = problem_after_ns
         self._sessions_dir = os.fspath(folder.sessions)
         self._lock_owner = os.fspath(folder.lock_owner)
         self.session: Session | None = None
@@ -180,10 +182,10 @@ class SessionFollower:
     def _still_bad(self) -> None:
         assert self._bad is not None
         _, since, reason = self._bad
-        if self._wall_ns() - since < PROBLEM_AFTER_NS or self.problem:
+        if self._wall_ns() - since < self._problem_after_ns or self.problem:
             return
         self.problem = (
-            f"The session file cannot be read ({reason}); showing what it said last."
+            f"Showing what the session file said last: it cannot be read now ({reason})."
             if self.session is not None
             else f"A session is running, but its file cannot be read ({reason})."
         )

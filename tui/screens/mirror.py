@@ -67,6 +67,9 @@ class MirrorScreen(Screen[None]):
     MirrorScreen.-tiny #mirror-mode { display: none; }
     MirrorScreen #mirror-stage { height: 1fr; }
 
+    /* The countdown is as wide as the window lets it be; the rows it leaves go above and
+       below it, not all under it. */
+    MirrorScreen ClockPanel #countdown { content-align-vertical: middle; }
     MirrorScreen ClockPanel #clock-facts { max-height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     MirrorScreen.-room ClockPanel #clock-facts, MirrorScreen.-huge ClockPanel #clock-facts { display: none; }
     MirrorScreen.-room ClockPanel #clock-big-facts, MirrorScreen.-huge ClockPanel #clock-big-facts {
@@ -107,7 +110,9 @@ class MirrorScreen(Screen[None]):
         border-title-color: $text;
     }
     MirrorScreen.-notes #mirror-notes { display: block; }
-    MirrorScreen #mirror-status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+    MirrorScreen #mirror-status {
+        dock: bottom; height: auto; max-height: 2; padding: 0 1; color: $text-muted;
+    }
     MirrorScreen.-problem #mirror-status { color: $warning; text-style: bold; }
     """
 
