@@ -422,3 +422,58 @@ def test_the_mirror_command_has_help(tmp_path: Path) -> None:
     assert "read-only" in done.stdout
     assert done.stderr == ""
     assert not (tmp_path / "home-data").exists()  # asking for help makes no folder
+
+
+# -- what it looks like ------------------------------------------------------------------
+
+
+def _room_scene(data_dir: Path, clock: FakeClock, library: Library) -> Session:
+    """A session in its second phase, Ben asking, 95 s in, shared notes on the mirror.
+    Written in the test's own thread (no autosave thread, a beat by hand), so every run
+    draws the same picture."""
+    store = SessionStore(data_dir)
+    store.prepare()
+    fmt = library.get("action-learning-set")
+    assert fmt is not None
+    session = Session.new(fmt, GROUP, "Aisha", clock=clock)
+    saver = Autosaver(store, session).start(background=False)
+    session.start()
+    clock.advance(240)
+    session.next_phase()
+    clock.advance(95)
+    session.write_note(1, "Ben: who holds the case now?\nCiara: what did the family ask for?", "shared")
+    session.write_note(1, PRIVATE, "private")
+    session.set_mirror_notes(True)
+    assert saver.save_now()
+    store.write_alive(session.meta.id, clock.monotonic_ns(), clock.now().isoformat(timespec="seconds"))
+    saver.close()
+    return session
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_picture_of_a_session_on_the_mirror(
+    snap_compare, data_dir: Path, clock: FakeClock, library: Library, size: tuple[int, int]
+) -> None:
+    _room_scene(data_dir, clock, library)
+    # A beat written once, by hand: never stale for this test, however slow the machine.
+    follower = SessionFollower(data_dir, clock, stale_ns=10**18)
+
+    async def run_before(pilot) -> None:
+        text = await shows(pilot, "Clarifying questions", "Ben", "08:25")
+        assert "Phase 2 of 7" in text
+        assert "Next: Ciara, Dev" in text
+        for name in GROUP:
+            assert name in text
+        assert "Questions to understand only" in text  # the rule
+        if size == (200, 60):
+            assert "who holds the case now?" in text  # the shared notes, shown on request
+        assert "Zebrafinch" not in text
+
+    assert snap_compare(mirror(data_dir, clock, follower), run_before=run_before, terminal_size=size)
+
+
+def test_picture_of_the_mirror_waiting(snap_compare, data_dir: Path, clock: FakeClock) -> None:
+    async def run_before(pilot) -> None:
+        await shows(pilot, WAITING)
+
+    assert snap_compare(mirror(data_dir, clock), run_before=run_before, terminal_size=(80, 24))

@@ -30,7 +30,7 @@ from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, SpeakerPan
 
 TICK_MARGIN_NS = 2_000_000
 """Woken this long after a second boundary, so the countdown has surely moved on by then."""
-STATUS = "peercircle mirror · read-only: nothing here changes the session · ctrl+q closes it"
+STATUS = "peercircle mirror · read-only: nothing here changes the session"
 
 
 class MirrorScreen(Screen[None]):
@@ -106,7 +106,7 @@ class MirrorScreen(Screen[None]):
     MirrorScreen.-silence SpeakerPanel #roster { display: none; }
 
     MirrorScreen #mirror-notes {
-        display: none; height: 25%; min-height: 4; border: round $secondary; padding: 0 1;
+        display: none; height: auto; max-height: 30%; min-height: 3; border: round $secondary; padding: 0 1;
         border-title-color: $text;
     }
     MirrorScreen.-notes #mirror-notes { display: block; }
