@@ -349,6 +349,31 @@ async def test_a_damaged_file_keeps_the_last_good_state_and_says_so(
         assert "Clarifying questions" in text
 
 
+async def test_bad_event_data_keeps_the_state_shown_as_it_was(
+    data_dir: Path, clock: FakeClock, writer: Writer
+) -> None:
+    import json
+
+    session = writer.start()
+    writer.do("next_phase")
+    follower = SessionFollower(data_dir, clock, problem_after_ns=0)
+    app = mirror(data_dir, clock, follower)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await shows(pilot, "Clarifying questions", "Next: Ciara, Dev")
+        path = writer.store.path_for(session.meta.id)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        seq = len(doc["events"]) + 1
+        # A good event, then one no clock could have written: the pair is damage, whole.
+        good = {"seq": seq, "kind": "next_speaker", "mono_ns": clock.mono_ns, "wall": "x", "data": {}}
+        bad = {"seq": seq + 1, "kind": "extend", "mono_ns": clock.mono_ns, "wall": "x"}
+        bad["data"] = {"target": "phase", "seconds": 1e300}
+        doc["events"][str(seq)], doc["events"][str(seq + 1)] = good, bad
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        text = await shows(pilot, "Showing what the session file said last")
+        assert "Next: Ciara, Dev" in text  # Ben still asks: the good event went with the bad
+        assert follower.session is not None and len(follower.session.events) == seq - 1
+
+
 async def test_an_unreadable_or_newer_session_file_never_ends_in_a_traceback(
     data_dir: Path, clock: FakeClock, writer: Writer
 ) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from peercircle.sessions.engine.clock import NS_PER_SECOND, Clock, SystemClock
 from peercircle.sessions.engine.events import Event
 from peercircle.sessions.engine.session import Note, Session, SessionMeta
+from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.store import SessionStore, StoreError
 
@@ -164,9 +165,18 @@ class SessionFollower:
             and len(events) >= len(known.events)
             and (not known.events or events[len(known.events) - 1] == known.events[-1])
         ):
-            for event in events[len(known.events) :]:
-                known.events.append(event)
-                known.timeline.apply(event)
+            had = len(known.events)
+            try:
+                for event in events[had:]:
+                    known.events.append(event)
+                    known.timeline.apply(event)
+            except _READ_ERRORS:
+                # Bad event data is damage, as in ``load``; the state shown stays as it was.
+                del known.events[had:]
+                known.timeline = Timeline.replay(
+                    meta.format, meta.rotation, meta.presenter_order, known.events
+                )
+                raise
             known.notes = notes
             return known
         # live=True: "now" is the follower's clock, so the countdown runs between reads.

@@ -166,7 +166,10 @@ class MirrorScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         follower = self.follower
-        shown = mirror_state(follower.session, follower.problem, self._decks)
+        try:
+            shown = mirror_state(follower.session, follower.problem, self._decks)
+        except Exception as exc:  # noqa: BLE001 - a wall shows a sentence, never a traceback
+            shown = MirrorState(problem=f"This session cannot be shown ({exc.__class__.__name__}: {exc}).")
         self.shown = shown
         self.set_class(shown.live is None, "-waiting")
         if shown.live is not None:
