@@ -168,9 +168,11 @@ def main() -> None:
     mirror = Stats(tuple(latencies(changes, seen)))
     stat_poll = Stats(
         tuple(
-            (next(t for t in polled if t >= c["t1"]) - c["t0"]) / 1e9
+            # The first change it sees after the command is that command's write (each one
+            # writes the file; nothing else does): it may see it before the flush returns.
+            (next(t for t in polled if t >= c["t0"]) - c["t0"]) / 1e9
             for c in changes
-            if any(t >= c["t1"] for t in polled)
+            if any(t >= c["t0"] for t in polled)
         )
     )
     write = Stats(tuple((c["t1"] - c["t0"]) / 1e9 for c in changes))
