@@ -435,12 +435,15 @@ async def test_the_live_screen_key_records_the_choice_in_the_session(
         await pilot.pause()
         session = app.screen.session  # type: ignore[attr-defined]
         assert session.timeline.mirror_notes
+        # The facilitator is told, where they type, that the room reads the shared notes.
+        assert "Shared notes · Check-in · on the mirror" in shown_text(app)
         assert app.autosaver is not None and app.autosaver.flush()
         stored = SessionStore(data_dir, writer=False).load(session.meta.id)
         assert stored.timeline.mirror_notes
         await pilot.press("s")
         await pilot.pause()
         assert not session.timeline.mirror_notes
+        assert "· on the mirror" not in shown_text(app)
 
 
 def test_a_taken_down_card_is_recorded_and_read_back(als_session: Session) -> None:

@@ -140,6 +140,7 @@ class LiveScreen(PeerCircleScreen[None]):
             notes_hint=hint,
             save_status=self._save_status(),
             card=self._card_view(),
+            on_mirror=self.session.timeline.mirror_notes,
         )
         remaining = view.remaining
         self.set_class(view.overtime, "-overtime")
