@@ -144,7 +144,10 @@ def live_state(
     notes_hint: str,
     save_status: str,
     card: CardView | None,
+    on_mirror: bool = False,
 ) -> LiveState:
+    """``on_mirror``: the facilitator has put the shared notes on the mirror, so the label
+    of the shared notes says the room reads them as they are typed."""
     phase = view.phase
     flags = [f"of {clock_text(view.planned)}", f"seed {view.seed}" if view.seed is not None else ""]
     flags += ["auto-advance" if view.auto_advance else "", "bell off" if bell_muted else ""]
@@ -173,7 +176,8 @@ def live_state(
         projector=projector,
         typing=typing,
         note_kind=note_kind,
-        notes_label=f"{NOTE_LABELS[note_kind]} · {phase.name}",
+        notes_label=f"{NOTE_LABELS[note_kind]} · {phase.name}"
+        + (" · on the mirror" if on_mirror and note_kind == "shared" else ""),
         notes_hint=notes_hint,
         save_status=save_status,
     )
