@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     add_format_commands(commands)
     add_export_command(commands)
     add_groups_command(commands)
+    commands.add_parser(
+        "mirror",
+        help="show the live session read-only, large, for the room's screen (a second terminal)",
+        description="Show the session running in the data folder, read-only and large, for a "
+        "projector or a second screen: phase, rule, countdown, speaker, who is next, everyone, "
+        "the prompt card, and the shared notes when the facilitator shows them (s on the live "
+        "screen). Never private notes. It changes nothing and waits while no session runs.",
+    )
     add_serve_command(commands)
     purge = commands.add_parser("purge", help="delete sessions older than an age, for good")
     purge.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w or 6m")
@@ -118,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{exc.filename or data_dir}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         return _fail(f"unexpected problem ({exc.__class__.__name__}: {exc}); please report it")
+    if args.command == "mirror":
+        from peercircle.tui.mirror_app import MirrorApp  # the room's read-only view (issue 16)
+
+        MirrorApp(data_dir=data_dir).run()
+        return 0
     from peercircle.tui.app import PeerCircleApp  # textual is imported only when the app opens
 
     PeerCircleApp(data_dir=data_dir).run()

@@ -75,6 +75,13 @@ GROUPS: dict[str, tuple[Control, ...]] = {
             "Tag",
         ),
         Control(
+            "Shared notes on the mirror (peercircle mirror) shown or hidden",
+            "s",
+            "palette",
+            "mirror_notes",
+            "Notes on mirror",
+        ),
+        Control(
             "Projector view or facilitator view (private notes only in the latter)",
             "v",
             "F9",

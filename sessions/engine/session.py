@@ -476,6 +476,13 @@ class Session:
             return None
         return self._record(EventKind.SETTING, name="auto_advance", value=on)
 
+    def set_mirror_notes(self, on: bool) -> Event | None:
+        """Show the shared notes on the mirror (``peercircle mirror``), or stop showing them.
+        Kept in the session, which is all the mirror reads."""
+        if self.timeline.mirror_notes == on:
+            return None
+        return self._record(EventKind.SETTING, name="mirror_notes", value=on)
+
     def undo(self) -> Event | None:
         """Take back the last advance (speaker, pass, jump or phase), keeping the time run."""
         return self._record(EventKind.UNDO)
@@ -500,6 +507,10 @@ class Session:
     def show_card(self, deck_id: str, deck_name: str, card: str) -> Event | None:
         """A prompt card went on screen: recorded so the record can say which cards were used."""
         return self._record(EventKind.CARD, deck=deck_id, deck_name=deck_name, card=card)
+
+    def hide_card(self) -> Event | None:
+        """The card beside the timer was taken down (recorded so the mirror takes it down too)."""
+        return self._record(EventKind.CARD, hidden=True)
 
     def end(self) -> Event | None:
         return self._record(EventKind.END)

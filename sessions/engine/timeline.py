@@ -71,6 +71,11 @@ def plan_steps(fmt: Format, presenters: tuple[str, ...]) -> tuple[Step, ...]:
     return tuple(Step(c, i, presenter) for c, presenter in enumerate(cycles) for i in range(len(fmt.phases)))
 
 
+SETTINGS = ("quietest_first", "auto_advance", "mirror_notes")
+"""The names a SETTING event may set (each a bool field of the timeline). A peercircle from
+before a name skips an event that sets it, so a name can be added without a new schema."""
+
+
 @dataclass
 class Timeline:
     fmt: Format
@@ -113,6 +118,11 @@ class Timeline:
     """An automatic phase change into this step was undone: do not redo it at once."""
     cards: list[tuple[int, str, str]] = field(default_factory=list)
     """(step, deck name, card title) for every prompt card put on screen, in order."""
+    card_shown: tuple[str, str, str] | None = None
+    """(deck id, deck name, card title) of the card beside the timer now; None when the
+    facilitator took it down or none was put up (the mirror shows it from this)."""
+    mirror_notes: bool = False
+    """The facilitator chose to show the shared notes on the mirror (``peercircle mirror``)."""
     effective: list[Event] = field(default_factory=list, compare=False)
     """The events in force: all of them, less those taken back by undo."""
     _airtime_totals: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -284,13 +294,15 @@ class Timeline:
             person = data.get("person")
             return person in self.roster and person not in self.left
         if kind is EventKind.SETTING:
-            return data.get("name") in ("quietest_first", "auto_advance")
+            return data.get("name") in SETTINGS
         if kind is EventKind.UNDO:
             return self.undoable() is not None
         if kind is EventKind.REOPEN:
             return True
         if kind is EventKind.CARD:
-            return bool(data.get("card"))
+            # A card taken down is a card event without a card (``hidden``): a peercircle
+            # from before it skips that event as it always skipped one without a card.
+            return bool(data.get("card")) or (data.get("hidden") is True and self.card_shown is not None)
         return True  # END
 
     def apply(self, event: Event) -> None:
@@ -339,8 +351,12 @@ class Timeline:
             if data["name"] == "quietest_first":
                 self.queue = self._round_order(self.queue)
         elif kind is EventKind.CARD:
+            if not data.get("card"):
+                self.card_shown = None
+                return
             deck = str(data.get("deck_name") or data.get("deck", ""))
             self.cards.append((self.step_index, deck, str(data.get("card", ""))))
+            self.card_shown = (str(data.get("deck", "")), deck, str(data.get("card", "")))
         elif kind is EventKind.END:
             self._end_step(event.wall)
             self.ended = True
@@ -370,6 +386,7 @@ class Timeline:
             self.active_ns = max(self.active_ns, exact_int(data.get("active_ns") or self.active_ns))
         self.paused_ns += max(0, exact_int(data.get("gap_ns") or 0))
         self.paused = True
+        self.card_shown = None  # the app that picks the session up starts without a card
         self.last_ns = event.mono_ns
 
     def _undo(self, event: Event) -> None:
@@ -573,6 +590,8 @@ _SCALARS = (
     "quietest_first",
     "auto_advance",
     "auto_held",
+    "card_shown",
+    "mirror_notes",
 )
 _ROUND_LISTS = ("queue", "passed", "offered_again", "history")
 """A round's worth of names at most: copied whole."""

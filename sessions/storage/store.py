@@ -429,6 +429,17 @@ class SessionStore:
             raise DamagedSession(f"session file {path.name} is damaged ({reason})") from exc
 
     def _read(self, path: Path, session_id: str, clock: Clock | None) -> Session:
+        meta, events, notes = self.read_parts(session_id)
+        # Replaying the events is part of reading: bad event data is damage too.
+        return Session(meta, events, notes, clock=clock, live=False)
+
+    def read_parts(self, session_id: str) -> tuple[SessionMeta, list[Event], list[Note]]:
+        """A session file's details, its events in order and its notes, read as ``load``
+        reads them but without replaying the events or moving a bad file aside: for a
+        reader that follows a session another process is writing (the mirror). Raises
+        OSError, ValueError (and the like) for a file it cannot read, DamagedSession for
+        one written by a newer peercircle."""
+        path = self.path_for(session_id)
         raw = _parse(_read_text(path))
         _check_keys(raw)
         metas = list(raw.get("meta", {}).values())
@@ -445,8 +456,7 @@ class SessionStore:
         stored = (migrate_event(e) for e in raw.get("events", {}).values())
         events = sorted((Event.from_dict(e) for e in stored), key=lambda e: e.seq)
         notes = [Note.from_dict(n) for n in raw.get("notes", {}).values()]
-        # Replaying the events is part of reading: bad event data is damage too.
-        return Session(meta, events, notes, clock=clock, live=False)
+        return meta, events, notes
 
     def read_notes(self, session_id: str) -> list[Note]:
         """A session's notes straight from its file, without replaying its events: what a

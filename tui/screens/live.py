@@ -328,6 +328,8 @@ class LiveScreen(PeerCircleScreen[None]):
 
         def chosen(choice: tuple[str, int] | str | None) -> None:
             if choice == HIDE:
+                if self.card is not None:
+                    self.session.hide_card()  # recorded, so the mirror takes it down too
                 self.card = None
             elif isinstance(choice, tuple):
                 deck = self.app.decks.get(choice[0])
@@ -385,6 +387,19 @@ class LiveScreen(PeerCircleScreen[None]):
             return
         deck, index = self.card
         self._put_card(deck, (index + step) % len(deck.cards))
+        self._after()
+
+    def action_mirror_notes(self) -> None:
+        """Show the shared notes on the mirror, or stop: kept in the session, which is all
+        the mirror reads. Only ever the shared notes; private notes and actions stay here."""
+        on = not self.session.timeline.mirror_notes
+        self.session.set_mirror_notes(on)
+        self.notify(
+            "The mirror shows the shared notes (never private notes)"
+            if on
+            else "The mirror no longer shows the notes",
+            timeout=3,
+        )
         self._after()
 
     def action_toggle_projector(self) -> None:
