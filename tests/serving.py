@@ -69,7 +69,10 @@ class Served:
 def start_serving(data_dir: Path, *options: str, wait: bool = True) -> Served:
     """``peercircle --data-dir DATA serve --port 0 OPTIONS``; with ``wait``, returns once it
     has printed the address to open."""
-    env = {**os.environ, "PEERCIRCLE_HOME": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    # A home of its own too: nothing it or a visitor's mirror does can reach the user's.
+    home = data_dir.parent / "serve-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "PEERCIRCLE_HOME": str(data_dir), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "peercircle", "--data-dir", str(data_dir), "serve", "--port", "0", *options],
         stdin=subprocess.DEVNULL,
