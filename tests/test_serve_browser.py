@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import select
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -247,6 +249,7 @@ def test_each_visitor_has_a_mirror_of_their_own_and_ctrl_c_stops_them_all(
         assert len(mirror_processes(data_dir)) == 2
         assert served.stop() == 0
         assert mirror_processes(data_dir) == set()
+        assert "".join(served.err) == ""  # no warning, no traceback
         for visitor in pages:
             visitor.wait_for_selector("body.-closed", timeout=WAIT_MS)  # the page says the session ended
     finally:
@@ -254,3 +257,36 @@ def test_each_visitor_has_a_mirror_of_their_own_and_ctrl_c_stops_them_all(
         writer.stop()
         for visitor in pages:
             visitor.context.close()
+
+
+def test_no_mirror_outlives_a_server_that_was_killed(tmp_path: Path, page: Page) -> None:
+    data_dir = tmp_path / "data"
+    writer = LiveWriter.start(data_dir)
+    served = start_serving(data_dir)
+    try:
+        page.goto(served.url)
+        wait_until_shown(page, writer.session.view().speaker or "")
+        (mirror,) = mirror_processes(data_dir)
+        served.process.kill()  # no Ctrl+C: nothing of the server runs to stop its mirror
+        served.process.wait()
+        page.wait_for_selector("body.-closed", timeout=WAIT_MS)
+        assert wait_for_exit(mirror)
+    finally:
+        served.stop()
+        writer.stop()
+        for left in mirror_processes(data_dir):  # when the test fails: none left behind
+            os.kill(left, signal.SIGKILL)
+
+
+def wait_for_exit(pid: int, seconds: float = WAIT_MS / 1000) -> bool:
+    """Whether process ``pid`` (not a child of this one) ended within ``seconds``: a pidfd
+    turns readable when it does (Linux 5.3 and later)."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        readable, _, _ = select.select([handle], [], [], seconds)
+        return bool(readable)
+    finally:
+        os.close(handle)

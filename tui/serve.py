@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import hmac
 import json
 import logging
@@ -60,6 +61,27 @@ printed when it started, the key after the port included. Ask the facilitator fo
 """
 
 
+def _die_with_server() -> Callable[[], None] | None:
+    """On Linux, what makes a mirror process end when the server dies without stopping it
+    (killed): it would otherwise run on for good, with nobody to show anything to, since
+    Textual's web driver does not quit when its input closes. None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <sys/prctl.h>
+
+    def set_signal() -> None:
+        prctl(set_parent_death_signal, int(signal.SIGTERM))
+
+    return set_signal
+
+
+_DIE_WITH_SERVER = _die_with_server()
+
+
 class _MirrorProcess(AppService):
     """One visitor's mirror: started in a session of its own, so a Ctrl+C meant for the
     server does not reach it (it is stopped by the server instead)."""
@@ -72,6 +94,7 @@ class _MirrorProcess(AppService):
             stderr=asyncio.subprocess.PIPE,
             env=self._build_environment(width=width, height=height),
             start_new_session=sys.platform != "win32",
+            preexec_fn=_DIE_WITH_SERVER,
         )
         assert process.stdin is not None
         self._stdin = process.stdin
@@ -86,7 +109,14 @@ class _MirrorProcess(AppService):
         with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
             await asyncio.wait_for(self.stop(), seconds)
         process = self._process
-        if process is not None and process.returncode is None:
+        if process is None:
+            return
+        # Waited for, not killed at once: a mirror that has closed its output is on its
+        # way out, and killing it then would reap it behind asyncio's back (Popen.kill
+        # polls first), which asyncio reports as "Unknown child process" on stderr.
+        try:
+            await asyncio.wait_for(process.wait(), seconds)
+        except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
@@ -209,11 +239,12 @@ class MirrorServer(Server):
     # -- running -------------------------------------------------------------------------
 
     async def run(self, ready: Callable[[int], None]) -> None:
-        """Serve until SIGINT or SIGTERM; ``ready`` is called with the port once bound.
-        An address that cannot be bound raises OSError before anything is served."""
+        """Serve until SIGINT, SIGTERM or SIGHUP (the terminal closed); ``ready`` is called
+        with the port once bound. An address that cannot be bound raises OSError before
+        anything is served."""
         quit_now = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, quit_now.set)
         runner = web.AppRunner(
