@@ -32,6 +32,7 @@ BENCHMARKS = (
     "cli.py",
     "search.py",
     "live_view.py",
+    "mirror.py",
 )
 
 

@@ -38,12 +38,15 @@ class MirrorApp(App[None]):
         data_dir: Path | None = None,
         clock: Clock | None = None,
         poll_interval: float = POLL_SECONDS,
+        follower: SessionFollower | None = None,
     ) -> None:
+        """``follower``: how the folder is followed (tests give one with their own sense
+        of when a heartbeat is stale); by default one for ``data_dir`` on ``clock``."""
         super().__init__()
         self.data_dir = data_dir or DataFolder.default().root
         self.clock: Clock = clock or SystemClock()
         self.poll_interval = poll_interval
-        self.follower = SessionFollower(self.data_dir, self.clock)
+        self.follower = follower or SessionFollower(self.data_dir, self.clock)
         self._decks: DeckLibrary | None = None
         for theme in THEMES:
             self.register_theme(theme)

@@ -24,6 +24,7 @@ from pathlib import Path
 from peercircle.sessions.engine.clock import NS_PER_SECOND, Clock, SystemClock
 from peercircle.sessions.engine.events import Event
 from peercircle.sessions.engine.session import Note, Session, SessionMeta
+from peercircle.sessions.engine.timeline import Timeline
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.store import SessionStore, StoreError
 
@@ -72,6 +73,7 @@ class SessionFollower:
         clock: Clock | None = None,
         wall_ns: Callable[[], int] = time.time_ns,
         stale_ns: int = STALE_NS,
+        problem_after_ns: int = PROBLEM_AFTER_NS,
     ) -> None:
         folder = DataFolder(Path(data_dir))
         self.store = SessionStore(folder.root, writer=False)
@@ -79,6 +81,7 @@ class SessionFollower:
         self._wall_ns = wall_ns
         """Compared with the heartbeat file's mtime (both wall time, whatever the session clock)."""
         self._stale_ns = stale_ns
+        self._problem_after_ns = problem_after_ns
         self._sessions_dir = os.fspath(folder.sessions)
         self._lock_owner = os.fspath(folder.lock_owner)
         self.session: Session | None = None
@@ -162,9 +165,18 @@ class SessionFollower:
             and len(events) >= len(known.events)
             and (not known.events or events[len(known.events) - 1] == known.events[-1])
         ):
-            for event in events[len(known.events) :]:
-                known.events.append(event)
-                known.timeline.apply(event)
+            had = len(known.events)
+            try:
+                for event in events[had:]:
+                    known.events.append(event)
+                    known.timeline.apply(event)
+            except _READ_ERRORS:
+                # Bad event data is damage, as in ``load``; the state shown stays as it was.
+                del known.events[had:]
+                known.timeline = Timeline.replay(
+                    meta.format, meta.rotation, meta.presenter_order, known.events
+                )
+                raise
             known.notes = notes
             return known
         # live=True: "now" is the follower's clock, so the countdown runs between reads.
@@ -180,10 +192,10 @@ class SessionFollower:
     def _still_bad(self) -> None:
         assert self._bad is not None
         _, since, reason = self._bad
-        if self._wall_ns() - since < PROBLEM_AFTER_NS or self.problem:
+        if self._wall_ns() - since < self._problem_after_ns or self.problem:
             return
         self.problem = (
-            f"The session file cannot be read ({reason}); showing what it said last."
+            f"Showing what the session file said last: it cannot be read now ({reason})."
             if self.session is not None
             else f"A session is running, but its file cannot be read ({reason})."
         )

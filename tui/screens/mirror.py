@@ -30,7 +30,7 @@ from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, SpeakerPan
 
 TICK_MARGIN_NS = 2_000_000
 """Woken this long after a second boundary, so the countdown has surely moved on by then."""
-STATUS = "peercircle mirror · read-only: nothing here changes the session · ctrl+q closes it"
+STATUS = "peercircle mirror · read-only: nothing here changes the session"
 
 
 class MirrorScreen(Screen[None]):
@@ -67,6 +67,9 @@ class MirrorScreen(Screen[None]):
     MirrorScreen.-tiny #mirror-mode { display: none; }
     MirrorScreen #mirror-stage { height: 1fr; }
 
+    /* The countdown is as wide as the window lets it be; the rows it leaves go above and
+       below it, not all under it. */
+    MirrorScreen ClockPanel #countdown { content-align-vertical: middle; }
     MirrorScreen ClockPanel #clock-facts { max-height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     MirrorScreen.-room ClockPanel #clock-facts, MirrorScreen.-huge ClockPanel #clock-facts { display: none; }
     MirrorScreen.-room ClockPanel #clock-big-facts, MirrorScreen.-huge ClockPanel #clock-big-facts {
@@ -103,11 +106,13 @@ class MirrorScreen(Screen[None]):
     MirrorScreen.-silence SpeakerPanel #roster { display: none; }
 
     MirrorScreen #mirror-notes {
-        display: none; height: 25%; min-height: 4; border: round $secondary; padding: 0 1;
+        display: none; height: auto; max-height: 30%; min-height: 3; border: round $secondary; padding: 0 1;
         border-title-color: $text;
     }
     MirrorScreen.-notes #mirror-notes { display: block; }
-    MirrorScreen #mirror-status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+    MirrorScreen #mirror-status {
+        dock: bottom; height: auto; max-height: 2; padding: 0 1; color: $text-muted;
+    }
     MirrorScreen.-problem #mirror-status { color: $warning; text-style: bold; }
     """
 
@@ -161,7 +166,10 @@ class MirrorScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         follower = self.follower
-        shown = mirror_state(follower.session, follower.problem, self._decks)
+        try:
+            shown = mirror_state(follower.session, follower.problem, self._decks)
+        except Exception as exc:  # noqa: BLE001 - a wall shows a sentence, never a traceback
+            shown = MirrorState(problem=f"This session cannot be shown ({exc.__class__.__name__}: {exc}).")
         self.shown = shown
         self.set_class(shown.live is None, "-waiting")
         if shown.live is not None:
