@@ -37,19 +37,20 @@ class Served:
     def origin(self) -> str:
         return self.url.rstrip("/").rsplit("/", 1)[0]
 
-    def wait_for_line(self, start: str, timeout: float = START_TIMEOUT) -> str | None:
-        """The first line of stdout starting with ``start``; None if the process ended first."""
+    def wait_for_line(self, start: str, stream: str = "out", timeout: float = START_TIMEOUT) -> str | None:
+        """The first line of ``stream`` ("out" or "err") starting with ``start``; None if
+        that stream ended first."""
+        lines = self.out if stream == "out" else self.err
         while True:
+            for line in list(lines):  # each reader adds to its list before it says so
+                if line.startswith(start):
+                    return line
             try:
-                stream, line = self._lines.get(timeout=timeout)
+                which, line = self._lines.get(timeout=timeout)
             except queue.Empty:
                 raise AssertionError(f"no line {start!r} within {timeout} s: {self.out} {self.err}") from None
-            if line is None:
-                if stream == "out":
-                    return None
-                continue
-            if stream == "out" and line.startswith(start):
-                return line
+            if line is None and which == stream:
+                return None
 
     def stop(self) -> int:
         """Ctrl+C, as in the terminal; the exit status."""

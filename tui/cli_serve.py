@@ -58,8 +58,6 @@ def run_serve(args: argparse.Namespace, data_dir: Path) -> int:
         address = serve_address(args.host, args.port)
     except AddressError as exc:
         return _fail(str(exc))
-    if not address.loopback:
-        _warn(address)
     import asyncio
 
     from peercircle.tui.serve import MirrorServer  # aiohttp and textual-serve: only for this command
@@ -67,6 +65,8 @@ def run_serve(args: argparse.Namespace, data_dir: Path) -> int:
     server = MirrorServer(mirror_command(data_dir), address.host, address.port, address.token)
 
     def ready(port: int) -> None:
+        if not address.loopback:
+            _warn(address, port)  # once it listens: an address that cannot be served exposes nothing
         where = "this computer only" if address.loopback else f"{address.host}, other computers too"
         print(f"Serving the mirror of {data_dir} on port {port} ({where}).")
         print(f"Open: {address.url(port)}")
@@ -82,10 +82,10 @@ def run_serve(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
-def _warn(address: ServeAddress) -> None:
+def _warn(address: ServeAddress, port: int) -> None:
     where = "every network this computer is on" if address.everywhere else f"the network of {address.host}"
     print(
-        f"peercircle: warning: serving on {where}, port {address.port}. Anyone there who has the "
+        f"peercircle: warning: serving on {where}, port {port}. Anyone there who has the "
         "address below (its key included) sees the live session's mirror: the phase and its "
         "rule, the countdown, who speaks, who is next and the names in the room (never the "
         "private notes). The connection is not encrypted (http): use a network you trust, "
