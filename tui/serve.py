@@ -36,6 +36,10 @@ from textual_serve.server import Server, to_int
 
 log = logging.getLogger("peercircle.serve")
 
+MAX_VISITORS = 40
+"""Mirrors running at once (each a process of about 35-45 MB): a group and its guests, with
+room to spare, but not a machine filled by one key holder reloading in a loop."""
+
 STOP_WAIT = 3.0
 """Seconds a visitor's mirror has to quit when asked, before it is killed."""
 
@@ -185,8 +189,8 @@ class MirrorServer(Server):
         """A visitor's terminal: a mirror process of their own, for as long as the page is open."""
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
-        if self.stopping.is_set():
-            await websocket.close(code=WSCloseCode.GOING_AWAY)
+        if self.stopping.is_set() or len(self.visitors.processes) >= MAX_VISITORS:
+            await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER)
             return websocket
         mirror = _MirrorProcess(
             self.command,
@@ -202,6 +206,9 @@ class MirrorServer(Server):
                 to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24)
             )
             await self._relay(websocket, mirror)
+        except OSError as exc:  # no process could be started (out of memory or processes)
+            print(f"peercircle: a visitor's mirror could not start: {exc.strerror or exc}", file=sys.stderr)
+            await websocket.close(code=WSCloseCode.INTERNAL_ERROR)
         finally:
             self.visitors.sockets.discard(websocket)
             await mirror.stop_within(STOP_WAIT)
