@@ -23,7 +23,7 @@ def listening_on(port: int) -> set[str]:
         except OSError:
             continue
         for row in rows:
-            local, _, state = row.split()[1], row.split()[2], row.split()[3]
+            _, local, _, state, *_ = row.split()
             address, port_hex = local.rsplit(":", 1)
             if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
                 found.add(address)
