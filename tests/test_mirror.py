@@ -258,6 +258,10 @@ async def test_prompt_card_goes_up_and_comes_down(data_dir: Path, clock: FakeClo
 async def test_waits_when_nothing_is_live_then_follows_a_start_and_an_end(
     data_dir: Path, clock: FakeClock, writer: Writer
 ) -> None:
+    elsewhere = data_dir.parent / "never-made"
+    async with mirror(elsewhere, clock).run_test(size=(100, 30)) as pilot:
+        await shows(pilot, WAITING)
+    assert not elsewhere.exists()  # a mirror makes no folder and no file
     app = mirror(data_dir, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await shows(pilot, WAITING)
@@ -323,6 +327,27 @@ async def test_does_not_take_the_lock_and_changes_nothing_whatever_is_pressed(
             assert session.view().step_index == 0 and not session.view().paused
         finally:
             lock.release()
+
+
+def test_the_follower_reads_the_file_again_only_when_it_changed(
+    data_dir: Path, clock: FakeClock, writer: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    follower = SessionFollower(data_dir, clock)
+    assert not follower.poll() and follower.session is None  # nothing live: nothing read
+    session = writer.start()
+    reads: list[str] = []
+    read_parts = follower.store.read_parts
+    monkeypatch.setattr(follower.store, "read_parts", lambda sid: reads.append(sid) or read_parts(sid))
+    assert follower.poll() and reads == [session.meta.id]
+    for _ in range(20):
+        assert not follower.poll()  # a few stats, no read
+    assert len(reads) == 1
+    shown = follower.session
+    writer.do("next_phase")
+    assert follower.poll() and len(reads) == 2
+    assert follower.session is shown  # the same session, its new event folded in
+    assert shown is not None and shown.view().phase.name == "Clarifying questions"
+    assert shown.clock is clock and shown.live  # its time runs on the follower's clock
 
 
 # -- damage ------------------------------------------------------------------------------
