@@ -9,7 +9,8 @@ that need it, and keeps its page template, static files and process protocol:
 - the page's websocket address is the one the browser used (textual-serve builds it from
   the bound address, and nobody can open 0.0.0.0);
 - each visitor's process starts in a session of its own, so Ctrl+C in the terminal reaches
-  the server alone, and the server stops every process before it exits;
+  the server alone, and the server stops every process before it exits (on Linux a
+  process also ends if the server is killed);
 - a Content-Security-Policy keeps the page to this server: textual-serve's page loads a
   font from a font service, which would tell a third party who watches the session.
 """
@@ -21,7 +22,6 @@ import contextlib
 import ctypes
 import hmac
 import json
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -33,8 +33,6 @@ import jinja2
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
-
-log = logging.getLogger("peercircle.serve")
 
 MAX_VISITORS = 40
 """Mirrors running at once (each a process of about 35-45 MB): a group and its guests, with
