@@ -77,6 +77,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # with --dist worksteal an idle worker takes the short tests queued behind them.
 SLOW_FIRST = (
     "tests/test_wheel.py::",
+    "tests/test_serve_browser.py::",  # a browser and two servers, started early
     "tests/test_export_records.py::test_no_note_text_adds_a_heading_html_or_a_link",
     "tests/test_session_properties.py::",
     "tests/test_format_files.py::test_any_printable_name_round_trips",

@@ -20,6 +20,7 @@ from peercircle import __version__
 from peercircle.tui.cli_export import add_export_command, run_export
 from peercircle.tui.cli_formats import add_format_commands, run_formats
 from peercircle.tui.cli_groups import add_groups_command, run_groups
+from peercircle.tui.cli_serve import add_serve_command, run_serve
 
 if TYPE_CHECKING:
     from peercircle.sessions.storage.store import IndexEntry, SessionStore
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "the prompt card, and the shared notes when the facilitator shows them (s on the live "
         "screen). Never private notes. It changes nothing and waits while no session runs.",
     )
+    add_serve_command(commands)
     purge = commands.add_parser("purge", help="delete sessions older than an age, for good")
     purge.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w or 6m")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -114,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return _purge(data_dir, args.older_than, args.yes)
         if args.command == "retention":
             return _retention(data_dir, args.age)
+        if args.command == "serve":
+            return run_serve(args, data_dir)
     except KeyboardInterrupt:
         return 130
     except (_Refused, ValueError) as exc:

@@ -1,7 +1,13 @@
-"""Records leaving the app as files: one place that writes them and says where they went."""
+"""Records leaving the app as files: one place that writes them and says where they went.
+
+When the app runs in a web browser (``textual serve``), the folder it writes to is on the
+computer that serves it, which the facilitator may not be sitting at: the record is then
+also offered to the browser as a download.
+"""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -19,6 +25,16 @@ def save_record(app: App, filename: str, text: str, what: str = "Saved") -> Path
         path = _own_path(path, text)
         atomic_write_text(path, text)
     except OSError as exc:
+        if app.is_web:
+            _download(app, path.name, text)
+            app.notify(
+                f"Could not write {path} on the computer running peercircle ({exc.strerror or exc}); "
+                "your browser downloads it instead.",
+                title=what,
+                severity="warning",
+                markup=False,
+            )
+            return None
         app.notify(
             f"Could not write {path}: {exc.strerror or exc}. Copy (c) still works.",
             title="Not saved",
@@ -26,8 +42,22 @@ def save_record(app: App, filename: str, text: str, what: str = "Saved") -> Path
             markup=False,
         )
         return None
+    if app.is_web:
+        _download(app, path.name, text)
+        app.notify(
+            f"Saved to {path} on the computer running peercircle; your browser downloads a copy.",
+            title=what,
+            timeout=8,
+            markup=False,
+        )
+        return path
     app.notify(f"Saved to {path}", title=what, timeout=8, markup=False)
     return path
+
+
+def _download(app: App, name: str, text: str) -> None:
+    """Offer ``text`` to the browser as the file ``name`` (a Markdown download)."""
+    app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/markdown", encoding="utf-8")
 
 
 _SESSION_LINE = re.compile(r'^session: ".*"$', re.MULTILINE)
