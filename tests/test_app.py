@@ -17,7 +17,7 @@ from peercircle.tui.screens.summary import SummaryScreen
 from peercircle.tui.widgets.big_text import BigText
 from peercircle.tui.widgets.roster import Roster
 from tests.scenes import make_app, pick_format, start_live
-from tests.waiting import wait_for_command
+from tests.waiting import wait_for, wait_for_command
 
 # Every simulated key costs a redraw and Pilot's idle-waiting (tens of ms on a quiet machine,
 # seconds on a busy one), so names and long notes are put into their boxes directly where
@@ -229,19 +229,18 @@ async def test_notes_are_on_disk_and_history_opens_read_only(
 
     again = make_app(data_dir, clock, tmp_path)
     async with again.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert isinstance(again.screen, ConfirmScreen)  # offered to resume
+        # The offer comes once the folder is open, on its own thread: one pause was not
+        # always enough on a loaded machine (the home screen was still showing).
+        await wait_for(pilot, lambda: isinstance(again.screen, ConfirmScreen), what="the offer to resume")
         await pilot.press("n")  # not now
-        await pilot.pause()
-        assert isinstance(again.screen, HomeScreen)
+        await wait_for(pilot, lambda: isinstance(again.screen, HomeScreen), what="home")
         table = again.screen.query_one("#history", DataTable)
-        assert table.row_count == 1
+        await wait_for(pilot, lambda: table.row_count == 1, what="the session listed")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(again.screen, ConfirmScreen)  # resume, or look
+        await wait_for(pilot, lambda: isinstance(again.screen, ConfirmScreen), what="resume, or look")
         await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(again.screen, SummaryScreen) and again.screen.read_only
+        await wait_for(pilot, lambda: isinstance(again.screen, SummaryScreen), what="the summary")
+        assert again.screen.read_only
         assert "tired" in again.screen.markdown
         await pilot.press("escape")
         assert isinstance(again.screen, HomeScreen)
@@ -475,8 +474,7 @@ async def test_crash_resume_brings_the_live_screen_back_paused(
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the offer to resume")
         assert "Action Learning Set" in str(app.screen.question)
         await pilot.press("y")
         await pilot.pause()
@@ -503,8 +501,7 @@ async def test_a_resumed_session_comes_back_in_projector_view(
 
     app = make_app(data_dir, clock, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the offer to resume")
         await pilot.press("y")
         await pilot.pause()
         screen = app.screen
