@@ -118,6 +118,7 @@ _SHAPE_SOURCES = (
     "sessions/engine/session.py",
     "sessions/engine/events.py",
     "sessions/storage/store.py",
+    "sessions/storage/index.py",
     "sessions/storage/atomic.py",
     "sessions/storage/migrations.py",
 )

@@ -26,10 +26,19 @@ from tests.conftest import GROUP
 
 
 def index_lines(path: Path) -> dict[str, tuple[dict, list[int]]]:
-    """The index by session id: (its entry as a dict, [file size, file mtime_ns])."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    names = raw["fields"]
-    return {row[0]: (dict(zip(names[:-2], row[:-2], strict=True)), row[-2:]) for row in raw["rows"]}
+    """The index by session id, in its order: (its entry as a dict, [file size, file
+    mtime_ns]). Read here as the format says (index.py), not through the store."""
+    first, rest = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    assert first["index"] == 3
+    columns = dict(zip(first["fields"], first["columns"], strict=True))
+    columns |= dict(zip(rest["fields"], rest["columns"], strict=True))
+    stamp = ("file_size", "file_mtime_ns")
+    names = [name for name in columns if name not in stamp]
+    rows = zip(*columns.values(), strict=True)
+    return {
+        row["id"]: ({name: row[name] for name in names}, [row[name] for name in stamp])
+        for row in (dict(zip(columns, values, strict=True)) for values in rows)
+    }
 
 
 def as_legacy_index(path: Path, drop: tuple[str, ...] = ()) -> None:

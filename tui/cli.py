@@ -10,11 +10,12 @@ from __future__ import annotations
 # runs, so `peercircle list` or `export` never loads Textual, the app, the format library
 # or the record writer it does not use (`python -X importtime -m peercircle list` shows it).
 import argparse
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from peercircle import __version__
 from peercircle.tui.cli_export import add_export_command, run_export
@@ -23,7 +24,7 @@ from peercircle.tui.cli_groups import add_groups_command, run_groups
 from peercircle.tui.cli_serve import add_serve_command, run_serve
 
 if TYPE_CHECKING:
-    from peercircle.sessions.storage.store import IndexEntry, SessionStore
+    from peercircle.sessions.storage.store import SessionStore
 
 EXIT_USAGE = 2
 
@@ -143,35 +144,83 @@ def _fail(message: str) -> int:
 
 
 def _list(data_dir: Path) -> int:
-    from peercircle.sessions.engine.timefmt import minutes_text
+    """The history, newest first. Listed from the index (index.py) but for the session
+    files that changed since their line was written (a session running now, say), which the
+    store reads, finding the damaged ones as the app does; when none changed, without
+    importing the store or the session engine, or making an entry per session (10,000 in
+    a long-kept history). The store lists it all when the index cannot be used."""
+    from peercircle.sessions.storage import index
+    from peercircle.sessions.storage.layout import DataFolder
+
+    folder = DataFolder(data_dir)
+    found = index.listed(folder.index, folder.sessions)
+    if found is None:
+        shown = _listed_by_the_store(data_dir)
+    else:
+        shown, changed = found
+        if changed:
+            shown = _with_changed(data_dir, shown, changed)
+    _report_quarantined(folder.quarantine)
+    if not shown["id"]:
+        print(f"No sessions yet in {data_dir}.")
+        return 0
+    _write_rows(_list_rows(shown))
+    return 0
+
+
+def _listed_by_the_store(data_dir: Path) -> dict[str, list[Any]]:
+    """The history as a reader's store lists it, by columns (``index.LISTED``)."""
+    from peercircle.sessions.storage.index import LISTED
     from peercircle.sessions.storage.store import SessionStore
 
     store = SessionStore(data_dir, writer=False)
     entries = store.list_sessions()
-    # Damage goes to stderr, one line a file, and is no failure: the rest listed fine (0).
+    _report_damaged(store)
+    return {name: [getattr(entry, name) for entry in entries] for name in LISTED}
+
+
+def _with_changed(
+    data_dir: Path, listed: dict[str, list[Any]], changed: list[tuple[str, tuple[int, int]]]
+) -> dict[str, list[Any]]:
+    """``listed`` with the sessions whose files ``changed``, as the store reads them."""
+    from peercircle.sessions.storage.index import LISTED, newest_first
+    from peercircle.sessions.storage.store import SessionStore
+
+    store = SessionStore(data_dir, writer=False)
+    entries = store.entries_of(changed)
+    _report_damaged(store)
+    return newest_first({name: listed[name] + [getattr(e, name) for e in entries] for name in LISTED})
+
+
+def _report_damaged(store: SessionStore) -> None:
+    """A line on stderr for each damaged file the store found; no failure: the rest
+    listed fine."""
     for damage in store.damaged:
         print(
             f"peercircle: {damage.name} could not be read ({damage.reason}); it is left out of "
             f"this list, and the app moves it to {store.quarantine_dir} when it next starts.",
             file=sys.stderr,
         )
-    _report_quarantined(store)
-    if not entries:
-        print(f"No sessions yet in {data_dir}.")
-        return 0
-    _write_rows(_list_rows(entries, minutes_text))
-    return 0
 
 
-def _list_rows(entries: list[IndexEntry], minutes_text: Callable[[float], str]) -> list[str]:
-    rows = [f"{'ID':<19} {'DATE':<16} {'FORMAT':<28} {'GROUP':>5} {'LENGTH':>9}"]
-    for e in entries:
-        date = e.created[:16].replace("T", " ")
-        length = minutes_text(e.length_seconds) + ("" if e.ended else " *")
-        rows.append(f"{e.id:<19} {date:<16} {e.format_name[:28]:<28} {e.group_size:>5} {length:>9}")
-    if any(not e.ended for e in entries):
-        rows.append("* not ended")
-    return rows
+def _list_rows(listed: dict[str, list[Any]]) -> list[str]:
+    """The lines ``list`` prints, header first, for the sessions ``listed`` (the columns
+    ``index.LISTED``). Made column by column: at 10,000 sessions, half the time of a loop
+    over the rows."""
+    from peercircle.sessions.engine.timefmt import minutes_text
+
+    ended = listed["ended"]
+    lengths = list(map(minutes_text, listed["length_seconds"]))
+    if not all(ended):
+        lengths = [length if done else f"{length} *" for length, done in zip(lengths, ended, strict=True)]
+    dates = [moment[:16].replace("T", " ") for moment in listed["created"]]
+    line = "%-19s %-16s %-28.28s %5s %9s".__mod__  # a name is cut at 28 characters
+    lines = [line(("ID", "DATE", "FORMAT", "GROUP", "LENGTH"))]
+    columns = (listed["id"], dates, listed["format_name"], listed["group_size"], lengths)
+    lines += map(line, zip(*columns, strict=True))
+    if not all(ended):
+        lines.append("* not ended")
+    return lines
 
 
 def _write_rows(rows: list[str]) -> None:
@@ -181,30 +230,38 @@ def _write_rows(rows: list[str]) -> None:
     Each row is made safe on its own, as its print made it: an escape sequence in one row
     can never swallow the rows after it. When no row holds anything to clean (the rule),
     one check of them all finds it and the rows go out as they are."""
-    from peercircle.sessions.text import terminal_safe
-
     stream = sys.stdout
     if not isinstance(stream, _SafeStream):
         stream.write("".join(row + "\n" for row in rows))
         return
     # Checked without the newlines, which alone would make the check clean the whole text.
     # Cleaning changes nothing in them all exactly when it changes nothing in any row: it
-    # only ever removes or replaces the characters it looks for.
+    # only ever removes or replaces the characters it looks for. Every one of those is
+    # unprintable (a control, format or separator character, or a surrogate), so text that
+    # is all printable needs no cleaning; ``isprintable`` tells it in half the time.
     joined = "".join(rows)
+    if joined.isprintable():
+        stream.write_safe("\n".join(rows) + "\n")
+        return
+    from peercircle.sessions.text import terminal_safe
+
     if terminal_safe(joined) == joined:
-        stream.write_safe("".join(row + "\n" for row in rows))
+        stream.write_safe("\n".join(rows) + "\n")
     else:
         stream.write_safe("".join(terminal_safe(row) + "\n" for row in rows))
 
 
-def _report_quarantined(store: SessionStore) -> None:
+def _report_quarantined(quarantine: Path) -> None:
     """One line for the damaged files moved aside so far, if there are any."""
-    count = len(store.quarantined_files())
+    try:
+        with os.scandir(quarantine) as found:
+            count = sum(1 for item in found if item.is_file())
+    except OSError:
+        count = 0  # none moved aside yet
     if count:
         files = "file is" if count == 1 else "files are"
         print(
-            f"peercircle: {count} damaged session {files} kept in {store.quarantine_dir} "
-            "(moved aside, not deleted).",
+            f"peercircle: {count} damaged session {files} kept in {quarantine} (moved aside, not deleted).",
             file=sys.stderr,
         )
 

@@ -18,9 +18,8 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from peercircle.sessions.groups.group import Group
@@ -92,8 +91,7 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     )
 
 
-@dataclass(frozen=True)
-class _Options:
+class _Options(NamedTuple):  # not a dataclass: every command, 'list' too, imports this module
     anonymise: bool
     pseudonyms: dict[str, str]
     also_hide: tuple[str, ...]
@@ -246,8 +244,7 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-@dataclass(frozen=True)
-class _Rendered:
+class _Rendered(NamedTuple):
     """One session of ``--all``, rendered: its text and file name, or why there is none."""
 
     text: str = ""

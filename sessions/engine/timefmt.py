@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from peercircle.sessions.engine.clock import NS_PER_SECOND
+NS_PER_SECOND = 1_000_000_000
+"""``clock.NS_PER_SECOND``, not imported from the clock: that would import dataclasses into
+``peercircle list``, which needs only ``minutes_text`` from here."""
 
 
 def clock_text(seconds: float) -> str:

@@ -192,15 +192,6 @@ class DocumentCache:
         self._known.pop(path, None)
 
 
-def write_document(path: Path, doc: Document) -> None:
-    """Replace ``path`` with ``doc`` as JSON: one atomic, durable, private write (lone
-    surrogates made U+FFFD, as ``DocumentCache.write`` does)."""
-    try:
-        atomic_write_text(path, encode(doc))
-    except UnicodeEncodeError:
-        atomic_write_text(path, encode(_without_surrogates(doc)))
-
-
 def _without_surrogates(value: Any) -> Any:
     """``value`` (JSON: dicts, lists, strings, numbers) with lone surrogates made U+FFFD,
     in keys too; a new document, as stored versions are never changed in place."""

@@ -10,7 +10,6 @@ the desktop knows them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "peercircle"
@@ -20,11 +19,31 @@ ENV_EXPORTS = "PEERCIRCLE_EXPORT_DIR"
 """Where exports go, whatever the data folder."""
 
 
-@dataclass(frozen=True)
 class DataFolder:
-    """The data folder and the names inside it."""
+    """The data folder and the names inside it: a value, like a frozen dataclass. Not one:
+    ``peercircle list`` needs this class, and importing dataclasses (and inspect with it)
+    was some 10 ms of the command."""
 
+    __slots__ = ("root",)
     root: Path
+
+    def __init__(self, root: Path) -> None:
+        object.__setattr__(self, "root", root)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a DataFolder cannot be changed (its {name})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a DataFolder cannot be changed (its {name})")
+
+    def __eq__(self, other: object) -> bool:
+        return self.root == other.root if isinstance(other, DataFolder) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"DataFolder(root={self.root!r})"
 
     @classmethod
     def default(cls) -> DataFolder:

@@ -5,7 +5,7 @@ sessions the folder holds; the index keeps the history list cheap and can always
 rebuilt from the session files. Each index line names the version (size, mtime) of the
 file it was computed from, so a listing trusts a line only while its file is that
 version: saves never write the index, and a file changed behind it (a crash mid-session,
-a copy, damage) is read again as the history is listed.
+a copy, damage) is read again as the history is listed. The index's format is index.py's.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
@@ -30,6 +30,7 @@ from peercircle.sessions.engine.events import Event
 from peercircle.sessions.engine.session import SCHEMA_VERSION, Note, Session, SessionMeta
 from peercircle.sessions.files import (
     TEMP_PREFIX,
+    atomic_write_text,
     ensure_private_dir,
     remove_orphan_temps,
     size_text,
@@ -37,10 +38,12 @@ from peercircle.sessions.files import (
 )
 from peercircle.sessions.records.actions import open_action_count
 from peercircle.sessions.records.summary import summarise
-from peercircle.sessions.storage.atomic import DocumentCache, Edit, write_document
+from peercircle.sessions.storage import index
+from peercircle.sessions.storage.atomic import DocumentCache, Edit
 from peercircle.sessions.storage.heartbeat import HeartbeatFile, read_beats
 from peercircle.sessions.storage.layout import DataFolder
 from peercircle.sessions.storage.migrations import alive_mono_ns, migrate, migrate_event
+from peercircle.sessions.text import without_surrogates
 
 
 class StoreError(Exception):
@@ -128,7 +131,7 @@ class IndexEntry:
 _INDEX_FIELDS = {f.name for f in fields(IndexEntry)}
 
 
-FileStamp = tuple[int, int]
+FileStamp = index.FileStamp
 """A session file's (size, mtime_ns): the version an index line was computed from. Not
 its inode: a folder copied or restored with its times (``cp -a``, rsync, a backup) keeps
 these, and its history is not read again whole. A change of either means the line is
@@ -496,6 +499,14 @@ class SessionStore:
             return list(cached)
         return list(self._refresh(keep=True))
 
+    def entries_of(self, files: Iterable[tuple[str, FileStamp]]) -> list[IndexEntry]:
+        """The entries of the session files named, each with the version (size, mtime) it
+        was seen at, computed from the files as a listing computes the line of a file that
+        changed: a damaged file is left out and told in ``damaged`` (moved aside by the
+        writer). For a listing that has the rest from the index (index.listed)."""
+        lines = (self._line_for(session_id, stamp, None) for session_id, stamp in sorted(files))
+        return [line.entry for line in lines if line is not None]
+
     def rebuild_index(self) -> list[IndexEntry]:
         """Every line computed again from its file, whatever the index says."""
         return self._refresh(from_files=True)
@@ -616,25 +627,30 @@ class SessionStore:
         written by a release before this one). An index that cannot be read is no index:
         every line is computed from the files."""
         try:
-            raw = json.loads(self.index_path.read_text(encoding="utf-8"))
-            lines = _rows(raw) if isinstance(raw, dict) and "rows" in raw else _legacy_lines(raw)
+            text = self.index_path.read_text(encoding="utf-8")
+            try:
+                lines, dirty = _lines_of(index.decode(text, _MORE_FIELDS)), False
+            except index.OtherFormat:
+                raw = json.loads(text)
+                lines = _rows(raw) if isinstance(raw, dict) and "rows" in raw else _legacy_lines(raw)
+                dirty = True  # written again in this release's format
         except (OSError, ValueError, TypeError, AttributeError, KeyError, IndexError):
             return {}, True
         self._index_stamp = _index_stamp(self.index_path)
-        return lines
+        return lines, dirty
 
     def _write_index(self, lines: dict[str, _Line], strict: bool = False) -> None:
         """Replace the index with ``lines`` (the writer only; a reader never writes). An
         index that cannot be written raises OSError when ``strict``, else is left as it is."""
         if not self.writer:
             return
-        doc = {
-            "fields": _ROW_FIELDS,
-            "rows": [[*_row(e), *lines[e.id].stamp] for e in _newest_first(lines)],
-        }
+        text = index.encode(_columns(lines), _MORE_FIELDS)
         try:
             ensure_private_dir(self.data_dir)
-            write_document(self.index_path, doc)
+            try:
+                atomic_write_text(self.index_path, text)
+            except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot hold
+                atomic_write_text(self.index_path, without_surrogates(text))
             self._index_stamp = _index_stamp(self.index_path)
         except OSError:
             if strict:
@@ -644,54 +660,76 @@ class SessionStore:
 
 
 _ENTRY_FIELDS = [f.name for f in fields(IndexEntry)]
-_ROW_FIELDS = [*_ENTRY_FIELDS, "file_size", "file_mtime_ns"]
-"""The index: ``{"fields": _ROW_FIELDS, "rows": [[...], ...]}``, one row per session,
-newest first; each row the entry's values and the version of the file it was computed
-from. Rows, not a TinyDB table of objects as before: the same 10,000 lines in 58% of the
-bytes, parsed in 40% of the time (the index is read whole by every listing)."""
+_MORE_FIELDS = [name for name in _ENTRY_FIELDS if name not in index.LISTED]
+"""The index's second line (index.py): what a listing does not show."""
+assert set(index.LISTED) <= set(_ENTRY_FIELDS)
 _LEGACY: FileStamp = (-1, -1)
 """The stamp of a line from an index written before lines named their file's version."""
 
 
-def _row(entry: IndexEntry) -> list[Any]:
-    return [getattr(entry, name) if name != "people" else list(entry.people) for name in _ENTRY_FIELDS]
+def _columns(lines: dict[str, _Line]) -> index.Columns:
+    """The index's columns (index.py): every entry's fields and its file's version, newest
+    first."""
+    entries = _newest_first(lines)
+    columns: index.Columns = {name: [getattr(e, name) for e in entries] for name in _ENTRY_FIELDS}
+    columns["people"] = [list(people) for people in columns["people"]]
+    stamps = [lines[e.id].stamp for e in entries]
+    columns["file_size"] = [size for size, _ in stamps]
+    columns["file_mtime_ns"] = [mtime for _, mtime in stamps]
+    return columns
 
 
-def _rows(raw: dict[str, Any]) -> tuple[dict[str, _Line], bool]:
-    """The lines of an index in rows; one of another shape (fields added or gone) is read
-    as no index, so every line is computed again."""
-    if raw.get("fields") != _ROW_FIELDS:
-        return {}, True
-    width = len(_ROW_FIELDS)
+def _lines_of(columns: index.Columns) -> dict[str, _Line]:
+    """The lines of an index in this release's format."""
+    rows = zip(*(columns[name] for name in _ENTRY_FIELDS), strict=True)
+    stamps = zip(columns["file_size"], columns["file_mtime_ns"], strict=True)
     lines: dict[str, _Line] = {}
-    dirty = False
-    for row in raw["rows"]:
-        if len(row) != width or type(row[-1]) is not int or type(row[-2]) is not int:
-            dirty = True  # a damaged row: its session is computed again from its file
-            continue
-        entry = _entry_of(row)
-        lines[entry.id] = _Line(entry, (row[-2], row[-1]))
-    return lines, dirty
+    for values, stamp in zip(rows, stamps, strict=True):
+        entry = _entry_of(values)
+        lines[entry.id] = _Line(entry, stamp)
+    return lines
 
 
-def _entry_of(row: list[Any]) -> IndexEntry:
-    """The entry in an index row. Made without the frozen dataclass's ``__init__`` (which
-    sets each field through ``object.__setattr__``): half the time, for 10,000 rows."""
+def _entry_of(values: Sequence[Any]) -> IndexEntry:
+    """The entry with ``values`` (its fields in order; more after them are left out). Made
+    without the frozen dataclass's ``__init__`` (which sets each field through
+    ``object.__setattr__``): half the time, for 10,000 lines."""
     entry = object.__new__(IndexEntry)
-    entry.__dict__.update(zip(_ENTRY_FIELDS, row, strict=False))  # the file version follows
-    entry.__dict__["people"] = tuple(row[6])
+    entry.__dict__.update(zip(_ENTRY_FIELDS, values, strict=False))
+    entry.__dict__["people"] = tuple(entry.people)
     return entry
 
 
-def _legacy_lines(raw: Any) -> tuple[dict[str, _Line], bool]:
-    """The lines of an index written before this release (a TinyDB table of entries): as
-    trusted as it always was for a session that ended; written again in rows."""
+_FORMAT_2_FIELDS = [*_ENTRY_FIELDS, "file_size", "file_mtime_ns"]
+"""Format 2 of the index (the release before this one): ``{"fields": _FORMAT_2_FIELDS,
+"rows": [[...], ...]}``, one row per session, each the entry's values and the version of
+its file. Read once, then written again in format 3 (index.py)."""
+
+
+def _rows(raw: dict[str, Any]) -> dict[str, _Line]:
+    """The lines of an index in format 2; one of another shape (fields added or gone) is
+    read as no index, so every line is computed again."""
+    if raw.get("fields") != _FORMAT_2_FIELDS:
+        return {}
+    width = len(_FORMAT_2_FIELDS)
+    lines: dict[str, _Line] = {}
+    for row in raw["rows"]:
+        if len(row) != width or type(row[-1]) is not int or type(row[-2]) is not int:
+            continue  # a damaged row: its session is computed again from its file
+        entry = _entry_of(row)
+        lines[entry.id] = _Line(entry, (row[-2], row[-1]))
+    return lines
+
+
+def _legacy_lines(raw: Any) -> dict[str, _Line]:
+    """The lines of an index in format 1 (a TinyDB table of entries, without their files'
+    versions): as trusted as it always was for a session that ended."""
     lines: dict[str, _Line] = {}
     for doc in raw.get("sessions", {}).values():
         entry = IndexEntry.from_dict(doc)
         if entry is not None:  # else from before a field existed: computed from its file
             lines[entry.id] = _Line(entry, _LEGACY)
-    return lines, True
+    return lines
 
 
 def _index_stamp(path: Path) -> tuple[int, int, int] | None:
