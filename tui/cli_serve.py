@@ -14,8 +14,15 @@ import errno
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from peercircle.tui.serve_address import DEFAULT_HOST, DEFAULT_PORT, AddressError, ServeAddress, serve_address
+if TYPE_CHECKING:
+    from peercircle.tui.serve_address import ServeAddress
+
+# Here, not imported from serve_address: every command builds this parser, and that
+# module's imports (ipaddress, socket, dataclasses) cost `peercircle list` some 25 ms.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 
 EXIT_REFUSED = 2
 
@@ -54,6 +61,8 @@ def mirror_command(data_dir: Path) -> str:
 
 
 def run_serve(args: argparse.Namespace, data_dir: Path) -> int:
+    from peercircle.tui.serve_address import AddressError, serve_address
+
     try:
         address = serve_address(args.host, args.port)
     except AddressError as exc:

@@ -11,9 +11,6 @@ import secrets
 import socket
 from dataclasses import dataclass
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-
 
 class AddressError(Exception):
     """An address that cannot be served on; the message is the one line the user sees."""
