@@ -94,6 +94,8 @@ class HistoryScreen(PeerCircleScreen[None]):
         self._open_when_found = False
         self._fill_generation = 0
         """Bumped by every fill: rows still to add for an older one are dropped."""
+        self._left = False
+        """Another screen has been shown over this one since it last searched."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -126,9 +128,16 @@ class HistoryScreen(PeerCircleScreen[None]):
             exit_on_error=False,
         )
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        if self.total is not None:
-            self.run_search(self.query_text)  # back from a summary: something may have changed
+        # Only when coming back (from a summary: something may have changed). The resume
+        # that follows the first showing ran a second search whenever the first had
+        # already finished, now and then, which made the next key's search race it.
+        if self._left and self.total is not None:
+            self._left = False
+            self.run_search(self.query_text)
 
     def on_resize(self) -> None:
         keep = self._highlighted()
