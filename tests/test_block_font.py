@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercircle.tui.widgets.block_font import GLYPHS, draw, fit, pixel_width, scales
+from peercircle.tui.widgets.block_font import GLYPHS, HALF_BLOCKS, Scale, draw, fit, pixel_width, scales
 
 DRAWABLE = st.text(alphabet=sorted(set(GLYPHS) - {" "}) + [" "], min_size=1, max_size=40)
 
@@ -46,3 +46,30 @@ def test_characters_the_font_lacks_are_left_to_plain_text() -> None:
     assert fit("Siobhán", 200, 20) is None
     assert fit("", 200, 20) is None
     assert fit("Ann", 200, 2) is None  # no size of the font is under three rows
+
+
+def pixels_drawn(text: str, scale: Scale) -> list[str]:
+    """The drawing worked out pixel by pixel over the whole line (draw() puts glyphs drawn
+    once per scale side by side): the two must be the same."""
+    glyphs = [GLYPHS[char] for char in text.upper()]
+    pixel_rows: list[list[bool]] = []
+    for font_row in range(5):
+        row: list[bool] = []
+        for number, glyph in enumerate(glyphs):
+            if number:
+                row.extend([False] * scale.kx)
+            for pixel in glyph[font_row]:
+                row.extend([pixel == "#"] * scale.kx)
+        pixel_rows.extend(list(row) for _ in range(scale.ky))
+    if len(pixel_rows) % 2:
+        pixel_rows.append([False] * len(pixel_rows[0]))
+    return [
+        "".join(HALF_BLOCKS[pair] for pair in zip(top, bottom, strict=True)).rstrip()
+        for top, bottom in zip(pixel_rows[::2], pixel_rows[1::2], strict=True)
+    ]
+
+
+@given(DRAWABLE.filter(str.strip), st.integers(1, 40))
+def test_glyphs_drawn_once_and_put_side_by_side_are_the_whole_line_drawn(text: str, rows: int) -> None:
+    for scale in list(scales(rows))[:4]:
+        assert draw(text, scale) == pixels_drawn(text, scale)

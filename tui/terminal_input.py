@@ -13,20 +13,36 @@ text to its ``XTermParser``. Two things went wrong there:
   a BEL (ctrl+g) opened the People dialog, ctrl+T paused the clock and ctrl+F asked to
   move on to the next phase. The rest of the paste arrived as a shorter Paste event.
 
+And the loop wakes ten times a second whether or not a key comes (``select`` with a 0.1 s
+timeout, to let a lone Escape go after ``ESCDELAY`` and to notice the app ending): on a
+laptop that projects the countdown for ninety minutes, with nobody at the keyboard, those
+wake-ups were a fifth of the app's CPU.
+
 ``SafeInputDriver`` runs the driver's own input loop with a decoder that turns a bad byte
 into U+FFFD, and a parser that takes every paste whole: what lies between the paste's
 start and end is cleaned (no escape sequences, no control characters but newline and tab)
 before the parser sees it, so a paste always arrives as one Paste event and never as keys.
-The driver's loop is not copied: its module's two names are replaced while it runs.
+Its selector keeps the loop's 0.1 s beat for a while after each key (an Escape waiting to
+be told from a sequence is let go on time), then waits for the next key, waking once in
+``QUIET_WAIT`` seconds; the app ending wakes it at once, through a pipe it also watches.
+The driver's loop is not copied: its module's three names are replaced while it runs.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import os
+import selectors
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from types import SimpleNamespace
+from typing import Any
 
+from textual import constants
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
@@ -91,11 +107,83 @@ class PasteSafeParser(XTermParser):
             data = held[found + len(BRACKETED_PASTE_END) :]
 
 
+QUIET_WAIT = 1.0
+"""Seconds the input loop waits for a key once the keyboard has been quiet for a while
+(Textual's loop: 0.1). A key, a paste or the app ending wakes it at once."""
+
+
+def quiet_after() -> float:
+    """Seconds after the last byte read during which the loop keeps its 0.1 s beat: well
+    past the time an Escape waits to be told from the start of a sequence (ESCDELAY)."""
+    return max(1.0, 2 * constants.ESCAPE_DELAY)
+
+
+class WakingEvent(threading.Event):
+    """The driver's ``exit_event``: setting it also wakes the input loop's selector."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wake_lock = threading.Lock()
+        self._wake_fd: int | None = None
+
+    def watch(self, fd: int | None) -> None:
+        """Wake the selector watching the read end of the pipe ``fd`` writes to (None: no
+        loop is running; its pipe is closed after this)."""
+        with self._wake_lock:
+            self._wake_fd = fd
+
+    def set(self) -> None:
+        super().set()
+        with self._wake_lock:
+            if self._wake_fd is not None:
+                with contextlib.suppress(OSError):  # full: the loop is awake already
+                    os.write(self._wake_fd, b"x")
+
+
+class QuietSelector(selectors.SelectSelector):
+    """The input loop's selector: Textual's timeout while keys are coming or the loop is
+    ending, ``QUIET_WAIT`` once keys have stopped, and awake at once when ``wake_fd`` (the
+    read end of a pipe) can be read. The pipe never shows in what ``select`` returns: the
+    loop reads the terminal for every event it is given."""
+
+    def __init__(self, wake_fd: int, ending: threading.Event) -> None:
+        super().__init__()
+        self._wake_fd = wake_fd
+        self._ending = ending
+        self._last_read = time.monotonic()
+        super().register(wake_fd, selectors.EVENT_READ)
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        quiet = time.monotonic() - self._last_read > quiet_after()
+        if timeout is not None and quiet and not self._ending.is_set():
+            timeout = max(timeout, QUIET_WAIT)
+        ready = []
+        for key, events in super().select(timeout):
+            if key.fd == self._wake_fd:
+                with contextlib.suppress(OSError):
+                    os.read(self._wake_fd, 512)
+            else:
+                ready.append((key, events))
+        if ready:
+            self._last_read = time.monotonic()
+        return ready
+
+
 @contextmanager
-def _safe_input_pieces() -> Iterator[None]:
-    """The driver's module with the decoder and parser above, for as long as it reads."""
-    names = {"getincrementaldecoder": replacing_decoder, "XTermParser": PasteSafeParser}
-    # Fails loudly at start, not silently, should a new Textual rename either of them.
+def _safe_input_pieces(wake_fd: int, ending: threading.Event) -> Iterator[None]:
+    """The driver's module with the decoder, parser and selector above, for as long as it
+    reads."""
+    quiet_selectors = SimpleNamespace(
+        SelectSelector=partial(QuietSelector, wake_fd, ending),
+        EVENT_READ=selectors.EVENT_READ,
+        SelectorKey=selectors.SelectorKey,
+    )
+    names = {
+        "getincrementaldecoder": replacing_decoder,
+        "XTermParser": PasteSafeParser,
+        "selectors": quiet_selectors,
+    }
+    # Fails loudly at start, not silently, should a new Textual rename any of them.
     before = {name: getattr(linux_driver, name) for name in names}
     for name, value in names.items():
         setattr(linux_driver, name, value)
@@ -109,6 +197,23 @@ def _safe_input_pieces() -> Iterator[None]:
 class SafeInputDriver(LinuxDriver):
     """Textual's Linux and macOS driver, reading the keyboard as described above."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.exit_event = WakingEvent()
+
     def run_input_thread(self) -> None:
-        with _safe_input_pieces():
-            super().run_input_thread()
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+        exit_event = self.exit_event
+        waking = exit_event if isinstance(exit_event, WakingEvent) else None
+        if waking is not None:
+            waking.watch(write_fd)
+        try:
+            with _safe_input_pieces(read_fd, exit_event):
+                super().run_input_thread()
+        finally:
+            if waking is not None:
+                waking.watch(None)
+            os.close(write_fd)
+            os.close(read_fd)

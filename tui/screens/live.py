@@ -8,6 +8,7 @@ printable keys. The screen only translates keys into session commands and render
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 
@@ -15,7 +16,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
@@ -39,7 +39,14 @@ from peercircle.tui.screens.live_state import (
     live_state,
     next_change_ns,
 )
-from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, NotesPanel, PhaseBar, SpeakerPanel
+from peercircle.tui.widgets.live_panels import (
+    CardPanel,
+    ClockPanel,
+    LivePanel,
+    NotesPanel,
+    PhaseBar,
+    SpeakerPanel,
+)
 from peercircle.tui.widgets.notes_area import cycle_proctor_tag, proctor_tag
 
 NOTE_KINDS = ("shared", "action", "private")
@@ -65,8 +72,9 @@ class LiveScreen(PeerCircleScreen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-room-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (24, "-short"), (30, "-tall"), (45, "-room"), (58, "-huge")]
 
-    state: reactive[LiveState] = reactive(LiveState, init=False, repaint=False)
-    """Everything the panels show, rebuilt on each refresh; they are bound to it."""
+    state: LiveState = LiveState()
+    """Everything the panels show, rebuilt on each refresh and given to each panel, which
+    draws again only if its own part of it changed."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -81,20 +89,42 @@ class LiveScreen(PeerCircleScreen[None]):
         self._tick_timer: Timer | None = None
         self.next_tick_ns: int | None = None
         """How long (session clock) until the next refresh, as last scheduled."""
+        self._settled = False
+        """Whether ``_settle_memory`` has been asked for."""
 
     def compose(self) -> ComposeResult:
+        phase, clock = PhaseBar(id="phase-bar"), ClockPanel(id="clock-panel")
+        card, speaker = CardPanel(id="card-panel"), SpeakerPanel(id="speaker-panel")
+        notes = NotesPanel(id="notes-panel")
+        self._panels: tuple[LivePanel, ...] = (phase, clock, card, speaker, notes)
         with Vertical(id="live"):
-            yield PhaseBar(id="phase-bar").data_bind(LiveScreen.state)
+            yield phase
             with Horizontal(id="stage"):
-                yield ClockPanel(id="clock-panel").data_bind(LiveScreen.state)
-                yield CardPanel(id="card-panel").data_bind(LiveScreen.state)
-            yield SpeakerPanel(id="speaker-panel").data_bind(LiveScreen.state)
-            yield NotesPanel(id="notes-panel").data_bind(LiveScreen.state)
+                yield clock
+                yield card
+            yield speaker
+            yield notes
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one("#notes", TextArea).focus()
+
+    def _settle_memory(self) -> None:
+        """Collect what the set-up screens left behind, once the live screen is up, and keep
+        the objects alive now out of later collections (``gc.freeze``) for as long as it
+        stays: the room watches the clock for ninety minutes, and a full collection went
+        through all of them (some 100,000 objects, a tenth of a second or more) about once
+        a minute, while nothing but the countdown changed. Objects made from here on are
+        collected as before; leaving the screen puts the frozen ones back (on_unmount).
+        Done once, just after the first second is drawn: the next is a second away.
+        Not in a headless app (the tests), where nobody watches and many apps come and go."""
+        gc.collect()
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        if not self.app.is_headless:
+            gc.unfreeze()
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -105,6 +135,9 @@ class LiveScreen(PeerCircleScreen[None]):
             self.notify("Time is up: moved to the next phase (auto-advance).", timeout=4)
             self.refresh_bindings()
         self.refresh_view()
+        if not self._settled and not self.app.is_headless:
+            self._settled = True
+            self.call_after_refresh(self._settle_memory)
 
     def _schedule_tick(self, view: LiveView) -> None:
         """Wake at the next moment the screen shows something else by itself (the next
@@ -128,10 +161,11 @@ class LiveScreen(PeerCircleScreen[None]):
         view = self.session.view()
         phase = view.phase
         self._show_notes(view.step_index)
-        editor = self.query_one("#notes", TextArea)
         projector = self.app.projector
-        hint = nudge(editor.text, view.members) if self.note_kind == "action" and not projector else ""
-        self.state = live_state(
+        hint = ""
+        if self.note_kind == "action" and not projector:
+            hint = nudge(self.query_one("#notes", TextArea).text, view.members)
+        self.state = state = live_state(
             view,
             projector=projector,
             bell_muted=self.app.bell_muted,
@@ -142,18 +176,29 @@ class LiveScreen(PeerCircleScreen[None]):
             card=self._card_view(),
             on_mirror=self.session.timeline.mirror_notes,
         )
+        for panel in self._panels:
+            panel.take(state)
         remaining = view.remaining
-        self.set_class(view.overtime, "-overtime")
-        self.set_class(0 <= remaining <= WARNING_SECONDS and not view.overtime, "-warning")
-        self.set_class(0 <= remaining <= FINAL_SECONDS and not view.overtime, "-final")
-        self.set_class(view.paused, "-paused")
-        self.set_class(phase.mode is SpeakerMode.SILENCE, "-silence")
-        self.set_class(phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, "-listening")
-        self.set_class(projector, "-projector")
+        self._set_classes(
+            (view.overtime, "-overtime"),
+            (0 <= remaining <= WARNING_SECONDS and not view.overtime, "-warning"),
+            (0 <= remaining <= FINAL_SECONDS and not view.overtime, "-final"),
+            (view.paused, "-paused"),
+            (phase.mode is SpeakerMode.SILENCE, "-silence"),
+            (phase.mode is SpeakerMode.MEMBERS_WHILE_PRESENTER_LISTENS, "-listening"),
+            (projector, "-projector"),
+        )
         if view.overtime and not view.paused and self._belled_step != view.step_index:
             self._belled_step = view.step_index
             self._time_up()
         self._schedule_tick(view)
+
+    def _set_classes(self, *wanted: tuple[bool, str]) -> None:
+        """Each class on the screen or not, as asked; only a change is passed on to Textual
+        (which checks the names and restyles for each call)."""
+        for on, name in wanted:
+            if on != self.has_class(name):
+                self.set_class(on, name)
 
     def _card_view(self) -> CardView | None:
         if self.card is None:
@@ -185,7 +230,7 @@ class LiveScreen(PeerCircleScreen[None]):
 
     def _save_status(self) -> str:
         saver = self.app.autosaver
-        self.set_class(bool(saver and saver.error), "-save-error")
+        self._set_classes((bool(saver and saver.error), "-save-error"))
         if saver is None:
             return "not saved"
         if saver.error:

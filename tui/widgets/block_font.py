@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 GLYPH_ROWS = 5
 """Every glyph is five font pixels tall."""
@@ -95,22 +96,29 @@ def pixel_width(text: str) -> int:
 
 def draw(text: str, scale: Scale) -> list[str]:
     """``text`` (one line, characters the font has) as ``scale.rows`` rows of cells."""
-    glyphs = [GLYPHS[char] for char in text.upper()]
+    # Each glyph is drawn once per scale: a countdown's next second is the same few glyphs
+    # put side by side again, a gap of ``kx`` blank columns between two.
+    glyphs = [_glyph_cells(char, scale) for char in text.upper()]
+    if not glyphs:
+        return [""] * scale.rows
+    gap = " " * scale.kx
+    return [gap.join(row).rstrip() for row in zip(*glyphs, strict=True)]
+
+
+@lru_cache(maxsize=256)
+def _glyph_cells(char: str, scale: Scale) -> tuple[str, ...]:
+    """One glyph (a character the font has, in capitals) at ``scale``, as rows of cells,
+    every row as wide as the glyph (blank cells kept, so glyphs line up side by side)."""
     pixel_rows: list[list[bool]] = []
-    for font_row in range(GLYPH_ROWS):
-        row: list[bool] = []
-        for number, glyph in enumerate(glyphs):
-            if number:
-                row.extend([False] * scale.kx)
-            for pixel in glyph[font_row]:
-                row.extend([pixel == "#"] * scale.kx)
+    for font_row in GLYPHS[char]:
+        row = [pixel == "#" for pixel in font_row for _ in range(scale.kx)]
         pixel_rows.extend(list(row) for _ in range(scale.ky))
     if len(pixel_rows) % 2:
         pixel_rows.append([False] * len(pixel_rows[0]))
-    return [
-        "".join(HALF_BLOCKS[pair] for pair in zip(top, bottom, strict=True)).rstrip()
+    return tuple(
+        "".join(HALF_BLOCKS[pair] for pair in zip(top, bottom, strict=True))
         for top, bottom in zip(pixel_rows[::2], pixel_rows[1::2], strict=True)
-    ]
+    )
 
 
 def scales(max_rows: int) -> Iterator[Scale]:

@@ -1,13 +1,16 @@
-"""The live screen's panels, each bound to the screen's one ``LiveState`` (``data_bind``).
+"""The live screen's panels, each given the screen's one ``LiveState`` on every refresh.
 
 Each panel owns one part of the screen and draws only that part: the phase bar, the clock,
-the speaker and roster, the prompt card, and the notes. A panel redraws when the state it
-is bound to changes; the state holds words, not instants, so that is about once a second.
+the speaker and roster, the prompt card, and the notes. A panel draws again only when a
+part of the state it shows has changed (its ``FIELDS``): the countdown changes every
+second, and the clock panel alone is drawn for it, the others not even asked.
 The panels' stylesheets are not scoped to the panel, so that the screen's breakpoint
 classes (``-tiny``, ``-short``, ``-tall``, ``-room``, ``-huge``) can size them.
 """
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
@@ -16,7 +19,6 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.geometry import Size
-from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -62,18 +64,33 @@ class LivePanel(Widget):
         super().__init_subclass__(**kwargs)  # type: ignore[arg-type]
         cls.SCOPED_CSS = False
 
-    state: reactive[LiveState] = reactive(LiveState, init=False, repaint=False)
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    """The parts of the state the panel shows: it is drawn again only when one changes."""
 
-    def watch_state(self, state: LiveState) -> None:
-        if self.is_mounted:
-            self._draw(state)
+    state: LiveState = LiveState()
+    """The state last given to the panel."""
+    _drawn: tuple[Any, ...] | None = None
+    """The panel's part of the state as last drawn."""
+
+    def take(self, state: LiveState) -> None:
+        """The screen's new state: drawn when the panel's part of it has changed."""
+        self.state = state
+        if self.is_mounted and self.part_of(state) != self._drawn:
+            self._draw(state, again=True)
+
+    def part_of(self, state: LiveState) -> tuple[Any, ...]:
+        return tuple(getattr(state, name) for name in self.FIELDS)
 
     def on_mount(self) -> None:
         self._draw(self.state)
 
-    def _draw(self, state: LiveState) -> None:
+    def _draw(self, state: LiveState, *, again: bool = False) -> None:
+        """Draw ``state``: every part (``again``: only the parts whose words changed)."""
         try:
+            if not again or self._words is None:
+                self._words = {}
             self.show(state)
+            self._drawn = self.part_of(state)
         except NoMatches:
             # The app quit while this panel was being mounted (ctrl+q the moment a resumed
             # session appears; a test ending there failed 1 run in 10): its children are
@@ -96,17 +113,37 @@ class LivePanel(Widget):
     def show(self, state: LiveState) -> None:
         raise NotImplementedError
 
+    _parts: dict[str, Widget] | None = None
+    """The panel's parts by selector, as found the first time (a query each second, for
+    each part, was a good part of the work of a tick)."""
+    _words: dict[str, str] | None = None
+    """The words last put in each part by ``_text``, since the last whole draw."""
+
+    def _part(self, selector: str) -> Widget:
+        if self._parts is None:
+            self._parts = {}
+        widget = self._parts.get(selector)
+        if widget is None or widget.parent is None:  # not looked for yet, or removed since
+            widget = self._parts[selector] = self.query_one(selector)
+        return widget
+
     def _text(self, selector: str, text: str) -> None:
         # Only touch a widget whose words changed.
-        widget = self.query_one(selector)
+        if self._words is not None and self._words.get(selector) == text:
+            return
+        widget = self._part(selector)
         if isinstance(widget, BigText):
             widget.text = text
         elif isinstance(widget, Static) and str(widget.content) != text:
             widget.update(Text(text))
+        if self._words is not None:
+            self._words[selector] = text
 
 
 class PhaseBar(LivePanel):
     """Which phase, where it sits in the session, how the room talks, and its rule."""
+
+    FIELDS = ("phase_name", "place", "projector", "mode", "rule")
 
     DEFAULT_CSS = """
     PhaseBar { height: auto; }
@@ -160,6 +197,8 @@ class PhaseBar(LivePanel):
 class ClockPanel(LivePanel):
     """The phase's countdown as large as the window allows, its state in words, the
     session's expected end, and the speaker's own clock labelled TURN."""
+
+    FIELDS = ("countdown", "clock_state", "planned", "budget", "turn", "turn_over")
 
     DEFAULT_CSS = """
     ClockPanel { width: 1fr; height: 1fr; }
@@ -241,6 +280,8 @@ class ClockPanel(LivePanel):
 class SpeakerPanel(LivePanel):
     """Who has the floor (large in a large window), who is next, and everyone by number."""
 
+    FIELDS = ("speaker", "next_up", "roster")
+
     DEFAULT_CSS = """
     SpeakerPanel { height: auto; }
     LiveScreen.-room SpeakerPanel, LiveScreen.-huge SpeakerPanel { margin-top: 1; }
@@ -276,6 +317,8 @@ class SpeakerPanel(LivePanel):
 
 class CardPanel(LivePanel):
     """The phase's prompts, or the deck card the facilitator put up in their place."""
+
+    FIELDS = ("card", "prompts")
 
     DEFAULT_CSS = """
     CardPanel {
@@ -321,6 +364,8 @@ class CardPanel(LivePanel):
 class NotesPanel(LivePanel):
     """The notes editor, what kind of note it holds, whether it is saved, and where a key
     will go: into the notes, or to the controls."""
+
+    FIELDS = ("typing", "notes_label", "save_status", "notes_hint", "note_kind")
 
     DEFAULT_CSS = """
     NotesPanel { height: 30%; min-height: 5; }
