@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -26,7 +25,7 @@ from peercircle.sessions.storage.follow import SessionFollower
 from peercircle.tui.screens.live_state import LiveState, next_change_ns
 from peercircle.tui.screens.mirror_state import WAITING, WAITING_MORE, MirrorState, mirror_state
 from peercircle.tui.widgets.big_text import BigText
-from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, SpeakerPanel, words
+from peercircle.tui.widgets.live_panels import CardPanel, ClockPanel, LivePanel, SpeakerPanel, words
 
 TICK_MARGIN_NS = 2_000_000
 """Woken this long after a second boundary, so the countdown has surely moved on by then."""
@@ -116,8 +115,8 @@ class MirrorScreen(Screen[None]):
     MirrorScreen.-problem #mirror-status { color: $warning; text-style: bold; }
     """
 
-    state: reactive[LiveState] = reactive(LiveState, init=False, repaint=False)
-    """The live screen's state for the panels shared with it (``data_bind``)."""
+    state: LiveState = LiveState()
+    """The live screen's state, given to the panels shared with it (``take``)."""
 
     def __init__(
         self, follower: SessionFollower, decks: Callable[[], DeckLibrary], poll_interval: float
@@ -142,9 +141,9 @@ class MirrorScreen(Screen[None]):
                 yield words("mirror-mode")
                 yield BigText("", max_lines=3, line_rows=3, id="mirror-rule")
             with Horizontal(id="mirror-stage"):
-                yield ClockPanel(id="clock-panel").data_bind(MirrorScreen.state)
-                yield CardPanel(id="card-panel").data_bind(MirrorScreen.state)
-            yield SpeakerPanel(id="speaker-panel").data_bind(MirrorScreen.state)
+                yield ClockPanel(id="clock-panel")
+                yield CardPanel(id="card-panel")
+            yield SpeakerPanel(id="speaker-panel")
             yield Static("", id="mirror-notes", markup=False)
         yield Static(STATUS, id="mirror-status", markup=False)
 
@@ -174,6 +173,10 @@ class MirrorScreen(Screen[None]):
         self.set_class(shown.live is None, "-waiting")
         if shown.live is not None:
             self.state = shown.live
+            # Each panel redraws only the parts of the state it shows that changed, as on
+            # the live screen (tui/widgets/live_panels.py).
+            for panel in self.query(LivePanel):
+                panel.take(shown.live)
             self._show_head(shown.live)
         self.set_class(shown.notes is not None, "-notes")
         notes = self.query_one("#mirror-notes", Static)
