@@ -13,6 +13,7 @@ from peercircle.sessions.engine.clock import FakeClock
 from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.format_file import Library, load_library
 from peercircle.sessions.library.formats import Format
+from peercircle.sessions.storage.store import SessionStore
 
 # Every property in the suite runs at least this many examples in a normal run (CI too):
 # a rare interleaving that 200 examples missed once failed a clean clone. No deadline, as
@@ -30,6 +31,28 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("PEERCIRCLE_EXPORT_DIR", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     return home
+
+
+@pytest.fixture
+def store(data_dir: Path) -> SessionStore:
+    """The data folder's store, as the app's writer has it (files with their own setup
+    keep their own fixture)."""
+    store = SessionStore(data_dir, writer=True)
+    store.prepare()
+    return store
+
+
+def loads_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the session files read through ``SessionStore.load`` from now on."""
+    loaded: list[str] = []
+    real_load = SessionStore.load
+
+    def counting_load(self: SessionStore, session_id: str, clock: object = None) -> Session:
+        loaded.append(session_id)
+        return real_load(self, session_id, clock)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionStore, "load", counting_load)
+    return loaded
 
 
 @pytest.fixture

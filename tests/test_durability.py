@@ -37,13 +37,6 @@ from tests.test_index_stamps import index_lines
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def store(data_dir: Path) -> SessionStore:
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    return store
-
-
 def recorded(store: SessionStore, fmt: Format, clock: FakeClock, end: bool = True) -> Session:
     session = Session.new(fmt, GROUP, "Aisha", clock=clock)
     saver = Autosaver(store, session).start()

@@ -23,13 +23,6 @@ from tests.waiting import settle_workers, wait_for, wait_for_command
 
 
 @pytest.fixture
-def store(data_dir: Path) -> SessionStore:
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    return store
-
-
-@pytest.fixture
 def three(store: SessionStore) -> dict[str, str]:
     """Three sessions in November 2026: name -> id."""
     balint = past_session(

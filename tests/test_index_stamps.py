@@ -22,7 +22,7 @@ from peercircle.sessions.engine.session import Session
 from peercircle.sessions.library.formats import Format
 from peercircle.sessions.storage.autosave import Autosaver
 from peercircle.sessions.storage.store import IndexEntry, SessionStore
-from tests.conftest import GROUP
+from tests.conftest import GROUP, loads_counted
 
 
 def index_lines(path: Path) -> dict[str, tuple[dict, list[int]]]:
@@ -47,13 +47,6 @@ def as_legacy_index(path: Path, drop: tuple[str, ...] = ()) -> None:
     entries = [entry for entry, _ in index_lines(path).values()]
     table = {str(i + 1): {k: v for k, v in entry.items() if k not in drop} for i, entry in enumerate(entries)}
     path.write_text(json.dumps({"sessions": table}), encoding="utf-8")
-
-
-@pytest.fixture
-def store(data_dir: Path) -> SessionStore:
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    return store
 
 
 def recorded(store: SessionStore, als: Format, clock: FakeClock, end: bool = True) -> Session:
@@ -204,14 +197,7 @@ def test_an_index_from_before_stamps_is_upgraded_without_reading_ended_sessions(
     ended = [recorded(store, als, clock) for _ in range(3)]
     running = recorded(store, als, clock, end=False)
     as_legacy_index(store.index_path)
-    loaded: list[str] = []
-    real_load = SessionStore.load
-
-    def counting_load(self: SessionStore, session_id: str, clock: object = None) -> Session:
-        loaded.append(session_id)
-        return real_load(self, session_id, clock)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(SessionStore, "load", counting_load)
+    loaded = loads_counted(monkeypatch)
     writer = SessionStore(data_dir, writer=True)
     assert {e.id for e in writer.list_sessions()} == {s.meta.id for s in [*ended, running]}
     assert loaded == [running.meta.id]  # the one not ended is computed from its file

@@ -32,7 +32,7 @@ from peercircle.sessions.storage.lock import FolderLock
 from peercircle.sessions.storage.store import IndexEntry, SessionStore
 from peercircle.sessions.text import _NEEDS_CLEANING
 from tests.commands import cli
-from tests.conftest import GROUP
+from tests.conftest import GROUP, loads_counted
 from tests.test_index_stamps import index_lines
 
 FORMAT_2 = Path(__file__).parent / "data" / "index-format-2"
@@ -53,13 +53,6 @@ def record(store: SessionStore, fmt: Format, when: datetime, end: bool = True, n
         session.end()
     assert saver.close()
     return session
-
-
-@pytest.fixture
-def store(data_dir: Path) -> SessionStore:
-    store = SessionStore(data_dir, writer=True)
-    store.prepare()
-    return store
 
 
 @pytest.fixture
@@ -90,18 +83,6 @@ def stamp_of(path: Path) -> index.FileStamp:
 def listed_by_the_store(data_dir: Path) -> index.Columns:
     entries = SessionStore(data_dir, writer=False).list_sessions()
     return {name: [getattr(entry, name) for entry in entries] for name in index.LISTED}
-
-
-def loads_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    loaded: list[str] = []
-    real_load = SessionStore.load
-
-    def counting_load(self: SessionStore, session_id: str, clock: object = None) -> Session:
-        loaded.append(session_id)
-        return real_load(self, session_id, clock)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(SessionStore, "load", counting_load)
-    return loaded
 
 
 # -- listing from the index alone ----------------------------------------------------------
